@@ -1,0 +1,273 @@
+import type { Channel } from '../channel/channel.js';
+import { InvalidStateError } from '../errors.js';
+import type { MediaKind, RtpParameters } from '../ortc/types.js';
+import { EnhancedEventEmitter } from './enhanced-events.js';
+import type { AppData } from './transport-types.js';
+
+export type ConsumerType = 'simple' | 'simulcast' | 'svc' | 'pipe';
+
+export interface ConsumerLayers {
+  spatialLayer: number;
+  temporalLayer?: number;
+}
+
+export interface ConsumerScore {
+  /** Score of the RTP stream sent to the endpoint, 0..10. */
+  score: number;
+  /** Score of the currently selected producer RTP stream, 0..10. */
+  producerScore: number;
+  /** Scores of all the producer RTP streams. */
+  producerScores: number[];
+}
+
+export interface ConsumerStat {
+  type: 'outbound-rtp' | 'inbound-rtp';
+  timestamp: number;
+  ssrc: number;
+  rtxSsrc?: number;
+  kind: MediaKind;
+  mimeType: string;
+  packetsLost: number;
+  fractionLost: number;
+  packetsDiscarded: number;
+  packetsRetransmitted: number;
+  packetsRepaired: number;
+  nackCount: number;
+  nackPacketCount: number;
+  pliCount: number;
+  firCount: number;
+  score: number;
+  packetCount: number;
+  byteCount: number;
+  bitrate: number;
+  roundTripTime?: number;
+}
+
+export type ConsumerEvents = {
+  transportclose: [];
+  producerclose: [];
+  producerpause: [];
+  producerresume: [];
+  score: [ConsumerScore];
+  layerschange: [ConsumerLayers | undefined];
+  trace: [unknown];
+  rtp: [Buffer];
+  listenererror: [string, Error];
+  '@close': [];
+  '@producerclose': [];
+};
+
+export type ConsumerObserverEvents = {
+  close: [];
+  pause: [];
+  resume: [];
+  score: [ConsumerScore];
+  layerschange: [ConsumerLayers | undefined];
+  trace: [unknown];
+};
+
+interface ConsumerInternal<ConsumerAppData> {
+  id: string;
+  producerId: string;
+  channel: Channel;
+  kind: MediaKind;
+  rtpParameters: RtpParameters;
+  type: ConsumerType;
+  paused: boolean;
+  producerPaused: boolean;
+  score: ConsumerScore;
+  appData: ConsumerAppData | undefined;
+}
+
+/** A media sink: forwards one producer's media to an endpoint. */
+export class Consumer<ConsumerAppData extends AppData = AppData> extends EnhancedEventEmitter<ConsumerEvents> {
+  readonly #id: string;
+  readonly #producerId: string;
+  readonly #channel: Channel;
+  readonly #kind: MediaKind;
+  readonly #rtpParameters: RtpParameters;
+  readonly #type: ConsumerType;
+  readonly #observer = new EnhancedEventEmitter<ConsumerObserverEvents>();
+  #closed = false;
+  #paused: boolean;
+  #producerPaused: boolean;
+  #priority = 1;
+  #score: ConsumerScore;
+  #appData: ConsumerAppData;
+
+  /** @internal */
+  constructor(internal: ConsumerInternal<ConsumerAppData>) {
+    super();
+    this.#id = internal.id;
+    this.#producerId = internal.producerId;
+    this.#channel = internal.channel;
+    this.#kind = internal.kind;
+    this.#rtpParameters = internal.rtpParameters;
+    this.#type = internal.type;
+    this.#paused = internal.paused;
+    this.#producerPaused = internal.producerPaused;
+    this.#score = internal.score;
+    this.#appData = internal.appData ?? ({} as ConsumerAppData);
+    this.#channel.subscribe(this.#id, (event, data) => this.#onNotification(event, data));
+  }
+
+  get id(): string {
+    return this.#id;
+  }
+
+  get producerId(): string {
+    return this.#producerId;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get kind(): MediaKind {
+    return this.#kind;
+  }
+
+  get rtpParameters(): RtpParameters {
+    return this.#rtpParameters;
+  }
+
+  get type(): ConsumerType {
+    return this.#type;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  get producerPaused(): boolean {
+    return this.#producerPaused;
+  }
+
+  get priority(): number {
+    return this.#priority;
+  }
+
+  get score(): ConsumerScore {
+    return this.#score;
+  }
+
+  get preferredLayers(): ConsumerLayers | undefined {
+    return undefined;
+  }
+
+  get currentLayers(): ConsumerLayers | undefined {
+    return undefined;
+  }
+
+  get appData(): ConsumerAppData {
+    return this.#appData;
+  }
+
+  set appData(appData: ConsumerAppData) {
+    this.#appData = appData;
+  }
+
+  get observer(): EnhancedEventEmitter<ConsumerObserverEvents> {
+    return this.#observer;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#channel.unsubscribe(this.#id);
+    this.#channel.request('consumer.close', this.#id).catch(() => undefined);
+    this.safeEmit('@close');
+    this.#observer.safeEmit('close');
+  }
+
+  /** @internal */
+  transportClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#channel.unsubscribe(this.#id);
+    this.safeEmit('transportclose');
+    this.#observer.safeEmit('close');
+  }
+
+  async dump(): Promise<unknown> {
+    return this.#channel.request('consumer.dump', this.#id);
+  }
+
+  async getStats(): Promise<ConsumerStat[]> {
+    return this.#channel.request<ConsumerStat[]>('consumer.getStats', this.#id);
+  }
+
+  async pause(): Promise<void> {
+    if (this.#closed) throw new InvalidStateError('consumer closed');
+    const wasPaused = this.#paused;
+    await this.#channel.request('consumer.pause', this.#id);
+    this.#paused = true;
+    if (!wasPaused && !this.#producerPaused) this.#observer.safeEmit('pause');
+  }
+
+  async resume(): Promise<void> {
+    if (this.#closed) throw new InvalidStateError('consumer closed');
+    const wasPaused = this.#paused;
+    await this.#channel.request('consumer.resume', this.#id);
+    this.#paused = false;
+    if (wasPaused && !this.#producerPaused) this.#observer.safeEmit('resume');
+  }
+
+  async setPriority(priority: number): Promise<void> {
+    if (typeof priority !== 'number' || priority < 1) throw new TypeError('wrong priority');
+    this.#priority = priority;
+  }
+
+  async unsetPriority(): Promise<void> {
+    this.#priority = 1;
+  }
+
+  async requestKeyFrame(): Promise<void> {
+    if (this.#closed) throw new InvalidStateError('consumer closed');
+    await this.#channel.request('consumer.requestKeyFrame', this.#id);
+  }
+
+  async enableTraceEvent(types: string[] = []): Promise<void> {
+    if (!Array.isArray(types)) throw new TypeError('types must be an array');
+    await this.#channel.request('consumer.enableTraceEvent', this.#id, { types });
+  }
+
+  #onNotification(event: string, data: unknown): void {
+    switch (event) {
+      case 'producerclose': {
+        if (this.#closed) break;
+        this.#closed = true;
+        this.#channel.unsubscribe(this.#id);
+        this.safeEmit('@producerclose');
+        this.safeEmit('producerclose');
+        this.#observer.safeEmit('close');
+        break;
+      }
+      case 'producerpause': {
+        if (this.#producerPaused) break;
+        this.#producerPaused = true;
+        this.safeEmit('producerpause');
+        if (!this.#paused) this.#observer.safeEmit('pause');
+        break;
+      }
+      case 'producerresume': {
+        if (!this.#producerPaused) break;
+        this.#producerPaused = false;
+        this.safeEmit('producerresume');
+        if (!this.#paused) this.#observer.safeEmit('resume');
+        break;
+      }
+      case 'score': {
+        this.#score = data as ConsumerScore;
+        this.safeEmit('score', this.#score);
+        this.#observer.safeEmit('score', this.#score);
+        break;
+      }
+      case 'trace': {
+        this.safeEmit('trace', data);
+        this.#observer.safeEmit('trace', data);
+        break;
+      }
+    }
+  }
+}

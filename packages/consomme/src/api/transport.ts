@@ -1,0 +1,299 @@
+import { randomUUID } from 'node:crypto';
+import type { Channel } from '../channel/channel.js';
+import { InvalidStateError, UnsupportedError } from '../errors.js';
+import {
+  canConsume,
+  getConsumableRtpParameters,
+  getConsumerRtpParameters,
+  getProducerRtpParametersMapping,
+  validateRtpCapabilities,
+  validateRtpParameters,
+} from '../ortc/index.js';
+import type { MediaKind, RtpCapabilities, RtpParameters } from '../ortc/types.js';
+import { Consumer, type ConsumerLayers, type ConsumerType } from './consumer.js';
+import { EnhancedEventEmitter, type EventMap } from './enhanced-events.js';
+import { Producer, type ProducerType } from './producer.js';
+import type { AppData } from './transport-types.js';
+
+export interface ProducerOptions<ProducerAppData extends AppData = AppData> {
+  /** Producer id (for PipeTransport producers). Default: a new UUID. */
+  id?: string;
+  kind: MediaKind;
+  rtpParameters: RtpParameters;
+  /** Whether the producer starts paused. Default false. */
+  paused?: boolean;
+  /** Delay (ms) before forwarding a keyframe request upstream, to merge requests. Default 0. */
+  keyFrameRequestDelay?: number;
+  appData?: ProducerAppData;
+}
+
+export interface ConsumerOptions<ConsumerAppData extends AppData = AppData> {
+  producerId: string;
+  rtpCapabilities: RtpCapabilities;
+  /** Whether the consumer starts paused. Default false. */
+  paused?: boolean;
+  /** The MID for the consumer. Default: sequential numbers per transport. */
+  mid?: string;
+  preferredLayers?: ConsumerLayers;
+  /** Whether to drop DTX packets that carry no audio. Default false. */
+  ignoreDtx?: boolean;
+  /** Enable RTX and NACK handling. Default: true for video, false for audio. */
+  enableRtx?: boolean;
+  /** Whether this consumer is for a PipeTransport (unsupported here). */
+  pipe?: boolean;
+  appData?: ConsumerAppData;
+}
+
+export type TransportEvents = {
+  routerclose: [];
+  listenservererror: [];
+  trace: [unknown];
+  listenererror: [string, Error];
+  '@close': [];
+  '@newproducer': [Producer];
+  '@producerclose': [Producer];
+};
+
+export type TransportObserverEvents = {
+  close: [];
+  newproducer: [Producer];
+  newconsumer: [Consumer];
+  newdataproducer: [unknown];
+  newdataconsumer: [unknown];
+  trace: [unknown];
+};
+
+export interface TransportInternal<TransportAppData> {
+  id: string;
+  routerId: string;
+  channel: Channel;
+  appData: TransportAppData | undefined;
+  getRouterRtpCapabilities: () => RtpCapabilities;
+  getProducerById: (id: string) => Producer | undefined;
+}
+
+const KINDS: readonly MediaKind[] = ['audio', 'video'];
+
+/** The parts shared by every transport: produce, consume and the lifecycle. */
+export abstract class Transport<
+  TransportAppData extends AppData = AppData,
+  Events extends EventMap = TransportEvents,
+  ObserverEvents extends EventMap = TransportObserverEvents,
+> extends EnhancedEventEmitter<Events & TransportEvents> {
+  readonly #id: string;
+  protected readonly channel: Channel;
+  readonly #getRouterRtpCapabilities: () => RtpCapabilities;
+  readonly #getProducerById: (id: string) => Producer | undefined;
+  readonly #producers = new Map<string, Producer>();
+  readonly #consumers = new Map<string, Consumer>();
+  readonly #observer = new EnhancedEventEmitter<ObserverEvents & TransportObserverEvents>();
+  #closed = false;
+  #appData: TransportAppData;
+  #nextMid = 0;
+
+  constructor(internal: TransportInternal<TransportAppData>) {
+    super();
+    this.#id = internal.id;
+    this.channel = internal.channel;
+    this.#appData = internal.appData ?? ({} as TransportAppData);
+    this.#getRouterRtpCapabilities = internal.getRouterRtpCapabilities;
+    this.#getProducerById = internal.getProducerById;
+    this.channel.subscribe(this.#id, (event, data) => this.handleNotification(event, data));
+  }
+
+  get id(): string {
+    return this.#id;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get appData(): TransportAppData {
+    return this.#appData;
+  }
+
+  set appData(appData: TransportAppData) {
+    this.#appData = appData;
+  }
+
+  get observer(): EnhancedEventEmitter<ObserverEvents & TransportObserverEvents> {
+    return this.#observer;
+  }
+
+  protected abstract handleNotification(event: string, data: unknown): void;
+
+  /** Hook for subclasses to update their state when the transport closes. */
+  protected onClosed(): void {}
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.channel.unsubscribe(this.#id);
+    this.channel.request('transport.close', this.#id).catch(() => undefined);
+    this.#closeChildren();
+    this.onClosed();
+    (this as EnhancedEventEmitter<TransportEvents>).safeEmit('@close');
+    (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit('close');
+  }
+
+  /** @internal */
+  routerClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.channel.unsubscribe(this.#id);
+    this.#closeChildren();
+    this.onClosed();
+    (this as EnhancedEventEmitter<TransportEvents>).safeEmit('routerclose');
+    (this as EnhancedEventEmitter<TransportEvents>).safeEmit('@close');
+    (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit('close');
+  }
+
+  async dump(): Promise<unknown> {
+    return this.channel.request('transport.dump', this.#id);
+  }
+
+  /** Set the maximum incoming bitrate (bps) for media streams sent by the remote endpoint. */
+  async setMaxIncomingBitrate(bitrate: number): Promise<void> {
+    this.#assertOpen();
+    if (typeof bitrate !== 'number' || bitrate < 0) throw new TypeError('invalid bitrate');
+    await this.channel.request('transport.setMaxIncomingBitrate', this.#id, { bitrate });
+  }
+
+  async produce<ProducerAppData extends AppData = AppData>(
+    options: ProducerOptions<ProducerAppData>,
+  ): Promise<Producer<ProducerAppData>> {
+    this.#assertOpen();
+    const { id, kind, paused = false, keyFrameRequestDelay = 0, appData } = options ?? ({} as ProducerOptions);
+    if (id !== undefined && this.#producers.has(id)) throw new TypeError(`a producer with the same id "${id}" already exists`);
+    if (!KINDS.includes(kind)) throw new TypeError(`invalid kind "${String(kind)}"`);
+    if (appData !== undefined && (typeof appData !== 'object' || appData === null)) {
+      throw new TypeError('if given, appData must be an object');
+    }
+    if (typeof options.rtpParameters !== 'object' || options.rtpParameters === null) {
+      throw new TypeError('missing rtpParameters');
+    }
+    const rtpParameters = structuredClone(options.rtpParameters);
+    validateRtpParameters(rtpParameters);
+    const routerRtpCapabilities = this.#getRouterRtpCapabilities();
+    const rtpMapping = getProducerRtpParametersMapping(rtpParameters, routerRtpCapabilities);
+    const consumableRtpParameters = getConsumableRtpParameters(kind, rtpParameters, routerRtpCapabilities, rtpMapping);
+    const producerId = id ?? randomUUID();
+    const type: ProducerType = rtpParameters.encodings && rtpParameters.encodings.length > 1 ? 'simulcast' : 'simple';
+    if (type !== 'simple') throw new UnsupportedError('simulcast producers are not supported yet');
+    const data = await this.channel.request<{ type: ProducerType }>('transport.produce', this.#id, {
+      producerId,
+      kind,
+      rtpParameters,
+      rtpMapping,
+      consumableRtpParameters,
+      paused,
+      keyFrameRequestDelay,
+    });
+    const producer = new Producer<ProducerAppData>({
+      id: producerId,
+      transportId: this.#id,
+      channel: this.channel,
+      kind,
+      rtpParameters,
+      type: data.type,
+      consumableRtpParameters,
+      paused,
+      appData,
+    });
+    this.#producers.set(producerId, producer as Producer);
+    producer.on('@close', () => {
+      this.#producers.delete(producerId);
+      (this as EnhancedEventEmitter<TransportEvents>).safeEmit('@producerclose', producer as Producer);
+    });
+    (this as EnhancedEventEmitter<TransportEvents>).safeEmit('@newproducer', producer as Producer);
+    (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit('newproducer', producer as Producer);
+    return producer;
+  }
+
+  async consume<ConsumerAppData extends AppData = AppData>(
+    options: ConsumerOptions<ConsumerAppData>,
+  ): Promise<Consumer<ConsumerAppData>> {
+    this.#assertOpen();
+    const { producerId, paused = false, mid, preferredLayers, ignoreDtx = false, pipe = false, appData } =
+      options ?? ({} as ConsumerOptions);
+    if (typeof producerId !== 'string' || producerId.length === 0) throw new TypeError('missing producerId');
+    if (appData !== undefined && (typeof appData !== 'object' || appData === null)) {
+      throw new TypeError('if given, appData must be an object');
+    }
+    if (mid !== undefined && (typeof mid !== 'string' || mid.length === 0)) throw new TypeError('if given, mid must be a non-empty string');
+    if (pipe) throw new UnsupportedError('pipe consumers are not supported yet');
+    if (typeof options.rtpCapabilities !== 'object' || options.rtpCapabilities === null) {
+      throw new TypeError('missing rtpCapabilities');
+    }
+    const rtpCapabilities = structuredClone(options.rtpCapabilities);
+    validateRtpCapabilities(rtpCapabilities);
+    const producer = this.#getProducerById(producerId);
+    if (!producer) throw new TypeError(`Producer with id "${producerId}" not found`);
+    const enableRtx = options.enableRtx ?? producer.kind === 'video';
+    if (!canConsume(producer.consumableRtpParameters, rtpCapabilities)) {
+      throw new UnsupportedError('cannot consume this Producer with the given rtpCapabilities');
+    }
+    const rtpParameters = getConsumerRtpParameters({
+      consumableRtpParameters: producer.consumableRtpParameters,
+      remoteRtpCapabilities: rtpCapabilities,
+      pipe,
+      enableRtx,
+    });
+    rtpParameters.mid = mid ?? String(this.#nextMid++ % 100000000);
+    const consumerId = randomUUID();
+    const type: ConsumerType = 'simple';
+    const data = await this.channel.request<{ paused: boolean; producerPaused: boolean; score: ConsumerScoreData }>(
+      'transport.consume',
+      this.#id,
+      {
+        consumerId,
+        producerId,
+        kind: producer.kind,
+        rtpParameters,
+        type,
+        consumableRtpEncodings: producer.consumableRtpParameters.encodings,
+        paused,
+        preferredLayers,
+        ignoreDtx,
+      },
+    );
+    const consumer = new Consumer<ConsumerAppData>({
+      id: consumerId,
+      producerId,
+      channel: this.channel,
+      kind: producer.kind,
+      rtpParameters,
+      type,
+      paused: data.paused,
+      producerPaused: data.producerPaused,
+      score: data.score,
+      appData,
+    });
+    this.#consumers.set(consumerId, consumer as Consumer);
+    consumer.on('@close', () => this.#consumers.delete(consumerId));
+    consumer.on('@producerclose', () => this.#consumers.delete(consumerId));
+    (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit('newconsumer', consumer as Consumer);
+    return consumer;
+  }
+
+  #closeChildren(): void {
+    for (const producer of this.#producers.values()) {
+      producer.transportClosed();
+      (this as EnhancedEventEmitter<TransportEvents>).safeEmit('@producerclose', producer);
+    }
+    this.#producers.clear();
+    for (const consumer of this.#consumers.values()) consumer.transportClosed();
+    this.#consumers.clear();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new InvalidStateError('transport closed');
+  }
+}
+
+interface ConsumerScoreData {
+  score: number;
+  producerScore: number;
+  producerScores: number[];
+}

@@ -1,0 +1,294 @@
+import { InvalidStateError } from '../errors.js';
+import { Transport, type TransportEvents, type TransportInternal, type TransportObserverEvents } from './transport.js';
+import type {
+  AppData,
+  DtlsParameters,
+  DtlsState,
+  IceCandidate,
+  IceParameters,
+  IceRole,
+  IceState,
+  SrtpCryptoSuite,
+  TransportListenInfo,
+  TransportListenIp,
+  TransportTuple,
+  WebRtcTransportStats,
+} from './transport-types.js';
+
+export interface WebRtcTransportOptions<TransportAppData extends AppData = AppData> {
+  /** Listening protocols, addresses and ports, in order of preference. */
+  listenInfos?: TransportListenInfo[];
+  /** @deprecated Listening IPs in order of preference; use listenInfos. */
+  listenIps?: (TransportListenIp | string)[];
+  /** @deprecated Fixed port for listenIps. */
+  port?: number;
+  /** Listen in UDP. Default true. */
+  enableUdp?: boolean;
+  /** Listen in TCP. Default false. */
+  enableTcp?: boolean;
+  /** Prefer UDP candidates (higher priority). Default false. */
+  preferUdp?: boolean;
+  /** Prefer TCP candidates (higher priority). Default false. */
+  preferTcp?: boolean;
+  /** ICE consent timeout in seconds; 0 disables it. Default 30. */
+  iceConsentTimeout?: number;
+  /** Initial available outgoing bitrate (bps). Default 600000. */
+  initialAvailableOutgoingBitrate?: number;
+  /** Create an SCTP association. Default false. */
+  enableSctp?: boolean;
+  numSctpStreams?: { OS: number; MIS: number };
+  maxSctpMessageSize?: number;
+  sctpSendBufferSize?: number;
+  /**
+   * Consommé extension: the SRTP crypto suites offered in DTLS-SRTP, in
+   * order of preference. Default: all four, AEAD first (as mediasoup).
+   */
+  srtpCryptoSuites?: SrtpCryptoSuite[];
+  appData?: TransportAppData;
+}
+
+/** What the API sends to the worker to create a WebRtcTransport. */
+export interface WebRtcTransportRequest {
+  listenInfos: Required<Pick<TransportListenInfo, 'protocol' | 'ip'>> & Pick<TransportListenInfo, 'announcedAddress' | 'port' | 'portRange'>[];
+  preferUdp: boolean;
+  preferTcp: boolean;
+  iceConsentTimeout: number;
+  initialAvailableOutgoingBitrate: number;
+  srtpCryptoSuites: SrtpCryptoSuite[];
+}
+
+/** What the worker returns for a new WebRtcTransport. */
+export interface WebRtcTransportData {
+  iceRole: IceRole;
+  iceParameters: IceParameters;
+  iceCandidates: IceCandidate[];
+  iceState: IceState;
+  dtlsParameters: DtlsParameters;
+  dtlsState: DtlsState;
+}
+
+export type WebRtcTransportEvents = TransportEvents & {
+  icestatechange: [IceState];
+  iceselectedtuplechange: [TransportTuple];
+  dtlsstatechange: [DtlsState];
+  sctpstatechange: [string];
+};
+
+export type WebRtcTransportObserverEvents = TransportObserverEvents & {
+  icestatechange: [IceState];
+  iceselectedtuplechange: [TransportTuple];
+  dtlsstatechange: [DtlsState];
+  sctpstatechange: [string];
+};
+
+const SUITES: readonly SrtpCryptoSuite[] = ['AEAD_AES_256_GCM', 'AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'];
+
+function isIp(ip: unknown): ip is string {
+  return typeof ip === 'string' && ip.length > 0;
+}
+
+/** Validate the options and turn listenIps (old form) into listenInfos. */
+export function normalizeWebRtcTransportOptions(options: WebRtcTransportOptions): WebRtcTransportRequest & { listenInfos: TransportListenInfo[] } {
+  if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
+  const enableUdp = options.enableUdp ?? true;
+  const enableTcp = options.enableTcp ?? false;
+  let listenInfos: TransportListenInfo[];
+  if (options.listenInfos !== undefined) {
+    if (!Array.isArray(options.listenInfos) || options.listenInfos.length === 0) throw new TypeError('empty listenInfos');
+    listenInfos = options.listenInfos.map((info) => {
+      if (typeof info !== 'object' || info === null) throw new TypeError('wrong listenInfo');
+      if (info.protocol !== 'udp' && info.protocol !== 'tcp') throw new TypeError(`wrong listenInfo protocol "${String(info.protocol)}"`);
+      if (!isIp(info.ip)) throw new TypeError('missing listenInfo ip');
+      const out: TransportListenInfo = { protocol: info.protocol, ip: info.ip };
+      const announced = info.announcedAddress ?? info.announcedIp;
+      if (announced !== undefined) out.announcedAddress = announced;
+      if (info.port !== undefined) {
+        if (!Number.isInteger(info.port) || info.port < 0 || info.port > 65535) throw new TypeError(`wrong port ${info.port}`);
+        out.port = info.port;
+      }
+      if (info.portRange !== undefined) {
+        const { min, max } = info.portRange;
+        if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max > 65535 || min > max) {
+          throw new TypeError('wrong portRange');
+        }
+        out.portRange = { min, max };
+      }
+      return out;
+    });
+  } else if (options.listenIps !== undefined) {
+    if (!Array.isArray(options.listenIps) || options.listenIps.length === 0) throw new TypeError('empty listenIps');
+    if (!enableUdp && !enableTcp) throw new TypeError('enableUdp and enableTcp cannot both be false');
+    listenInfos = [];
+    for (const listenIp of options.listenIps) {
+      const ip = typeof listenIp === 'string' ? listenIp : listenIp?.ip;
+      if (!isIp(ip)) throw new TypeError('wrong listenIp');
+      const announced = typeof listenIp === 'string' ? undefined : listenIp.announcedIp;
+      const protocols: ('udp' | 'tcp')[] = [];
+      if (enableUdp) protocols.push('udp');
+      if (enableTcp) protocols.push('tcp');
+      for (const protocol of protocols) {
+        const info: TransportListenInfo = { protocol, ip };
+        if (announced !== undefined) info.announcedAddress = announced;
+        if (options.port !== undefined) info.port = options.port;
+        listenInfos.push(info);
+      }
+    }
+  } else {
+    throw new TypeError('missing listenInfos, listenIps or webRtcServer');
+  }
+  const iceConsentTimeout = options.iceConsentTimeout ?? 30;
+  if (typeof iceConsentTimeout !== 'number' || iceConsentTimeout < 0) throw new TypeError('wrong iceConsentTimeout');
+  const initialAvailableOutgoingBitrate = options.initialAvailableOutgoingBitrate ?? 600000;
+  const srtpCryptoSuites = options.srtpCryptoSuites ?? [...SUITES];
+  if (!Array.isArray(srtpCryptoSuites) || srtpCryptoSuites.length === 0 || srtpCryptoSuites.some((s) => !SUITES.includes(s))) {
+    throw new TypeError('wrong srtpCryptoSuites');
+  }
+  return {
+    listenInfos,
+    preferUdp: options.preferUdp ?? false,
+    preferTcp: options.preferTcp ?? false,
+    iceConsentTimeout,
+    initialAvailableOutgoingBitrate,
+    srtpCryptoSuites,
+  } as WebRtcTransportRequest & { listenInfos: TransportListenInfo[] };
+}
+
+/** A transport to a WebRTC endpoint: ICE-lite, DTLS, SRTP, RTP/RTCP over UDP or TCP. */
+export class WebRtcTransport<TransportAppData extends AppData = AppData> extends Transport<
+  TransportAppData,
+  WebRtcTransportEvents,
+  WebRtcTransportObserverEvents
+> {
+  readonly #iceRole: IceRole;
+  #iceParameters: IceParameters;
+  readonly #iceCandidates: IceCandidate[];
+  #iceState: IceState;
+  #iceSelectedTuple: TransportTuple | undefined;
+  readonly #dtlsParameters: DtlsParameters;
+  #dtlsState: DtlsState;
+  #dtlsRemoteCert: string | undefined;
+  #srtpCryptoSuite: SrtpCryptoSuite | undefined;
+
+  /** @internal */
+  constructor(internal: TransportInternal<TransportAppData> & { data: WebRtcTransportData }) {
+    super(internal);
+    const { data } = internal;
+    this.#iceRole = data.iceRole;
+    this.#iceParameters = data.iceParameters;
+    this.#iceCandidates = data.iceCandidates;
+    this.#iceState = data.iceState;
+    this.#dtlsParameters = data.dtlsParameters;
+    this.#dtlsState = data.dtlsState;
+  }
+
+  get iceRole(): IceRole {
+    return this.#iceRole;
+  }
+
+  get iceParameters(): IceParameters {
+    return this.#iceParameters;
+  }
+
+  get iceCandidates(): IceCandidate[] {
+    return this.#iceCandidates;
+  }
+
+  get iceState(): IceState {
+    return this.#iceState;
+  }
+
+  get iceSelectedTuple(): TransportTuple | undefined {
+    return this.#iceSelectedTuple;
+  }
+
+  get dtlsParameters(): DtlsParameters {
+    return this.#dtlsParameters;
+  }
+
+  get dtlsState(): DtlsState {
+    return this.#dtlsState;
+  }
+
+  get dtlsRemoteCert(): string | undefined {
+    return this.#dtlsRemoteCert;
+  }
+
+  /** Consommé extension: the SRTP crypto suite negotiated by DTLS-SRTP. */
+  get srtpCryptoSuite(): SrtpCryptoSuite | undefined {
+    return this.#srtpCryptoSuite;
+  }
+
+  get sctpParameters(): undefined {
+    return undefined;
+  }
+
+  get sctpState(): undefined {
+    return undefined;
+  }
+
+  protected override onClosed(): void {
+    this.#iceState = 'closed';
+    this.#iceSelectedTuple = undefined;
+    this.#dtlsState = 'closed';
+  }
+
+  async getStats(): Promise<WebRtcTransportStats[]> {
+    return this.channel.request<WebRtcTransportStats[]>('transport.getStats', this.id);
+  }
+
+  /** Provide the remote DTLS parameters. */
+  async connect({ dtlsParameters }: { dtlsParameters: DtlsParameters }): Promise<void> {
+    if (this.closed) throw new InvalidStateError('transport closed');
+    if (typeof dtlsParameters !== 'object' || dtlsParameters === null) throw new TypeError('missing dtlsParameters');
+    if (!Array.isArray(dtlsParameters.fingerprints) || dtlsParameters.fingerprints.length === 0) {
+      throw new TypeError('missing dtlsParameters.fingerprints');
+    }
+    const role = dtlsParameters.role ?? 'auto';
+    if (!['auto', 'client', 'server'].includes(role)) throw new TypeError(`wrong dtls role "${role}"`);
+    for (const f of dtlsParameters.fingerprints) {
+      if (typeof f?.algorithm !== 'string' || typeof f.value !== 'string') throw new TypeError('wrong fingerprint');
+    }
+    await this.channel.request('transport.connect', this.id, { dtlsParameters: { role, fingerprints: dtlsParameters.fingerprints } });
+  }
+
+  /** Restart ICE: new local ICE username fragment and password. */
+  async restartIce(): Promise<IceParameters> {
+    if (this.closed) throw new InvalidStateError('transport closed');
+    const iceParameters = await this.channel.request<IceParameters>('transport.restartIce', this.id);
+    this.#iceParameters = iceParameters;
+    return iceParameters;
+  }
+
+  protected handleNotification(event: string, data: unknown): void {
+    const emit = this as unknown as { safeEmit(e: string, ...a: unknown[]): boolean };
+    const observer = this.observer as unknown as { safeEmit(e: string, ...a: unknown[]): boolean };
+    switch (event) {
+      case 'icestatechange': {
+        this.#iceState = (data as { iceState: IceState }).iceState;
+        emit.safeEmit('icestatechange', this.#iceState);
+        observer.safeEmit('icestatechange', this.#iceState);
+        break;
+      }
+      case 'iceselectedtuplechange': {
+        this.#iceSelectedTuple = (data as { iceSelectedTuple: TransportTuple }).iceSelectedTuple;
+        emit.safeEmit('iceselectedtuplechange', this.#iceSelectedTuple);
+        observer.safeEmit('iceselectedtuplechange', this.#iceSelectedTuple);
+        break;
+      }
+      case 'dtlsstatechange': {
+        const d = data as { dtlsState: DtlsState; dtlsRemoteCert?: string; srtpCryptoSuite?: SrtpCryptoSuite };
+        this.#dtlsState = d.dtlsState;
+        if (d.dtlsRemoteCert !== undefined) this.#dtlsRemoteCert = d.dtlsRemoteCert;
+        if (d.srtpCryptoSuite !== undefined) this.#srtpCryptoSuite = d.srtpCryptoSuite;
+        emit.safeEmit('dtlsstatechange', this.#dtlsState);
+        observer.safeEmit('dtlsstatechange', this.#dtlsState);
+        break;
+      }
+      case 'trace': {
+        emit.safeEmit('trace', data);
+        observer.safeEmit('trace', data);
+        break;
+      }
+    }
+  }
+}

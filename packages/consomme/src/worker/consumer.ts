@@ -1,0 +1,283 @@
+import type { MediaKind, RtpParameters } from '../ortc/types.js';
+import type { RtpPacket } from '../wire/rtp/packet.js';
+import type { RequestHandler, WorkerContext } from './context.js';
+import { RetransmissionBuffer } from './rtp/retransmission-buffer.js';
+import { RtpStreamSendStats } from './rtp/rtp-stream-send-stats.js';
+import { SeqManager } from './rtp/seq-manager.js';
+import { MAX_RTP_WRITE, writeConsumerRtp, type RtpWriteSpec } from './rtp-writer.js';
+import { buildSenderReport } from './rtcp-out.js';
+
+export interface ConsumerInit {
+  consumerId: string;
+  producerId: string;
+  kind: MediaKind;
+  rtpParameters: RtpParameters;
+  paused: boolean;
+  ignoreDtx: boolean;
+}
+
+/** What a consumer needs from its transport and router. */
+export interface ConsumerHost {
+  sendRtp(packet: Buffer, length: number): void;
+  sendRtcp(packet: Buffer): void;
+  /** Ask the producer for a keyframe (throttled there). */
+  requestKeyFrame(consumer: WorkerConsumer): void;
+}
+
+// One scratch buffer per worker: a packet is written, protected (which
+// copies) and sent before the next one is written.
+const scratch = Buffer.allocUnsafe(MAX_RTP_WRITE);
+const rtxScratch = Buffer.allocUnsafe(MAX_RTP_WRITE + 2);
+
+/**
+ * The sending end of one consumer: rewrites SSRC, payload type, sequence
+ * number and extensions for its endpoint, keeps sequence numbers continuous
+ * across pauses, waits for a keyframe before resuming video, and answers
+ * the endpoint's NACKs from its retransmission buffer (through RTX when
+ * negotiated).
+ */
+export class WorkerConsumer implements RequestHandler {
+  readonly id: string;
+  readonly producerId: string;
+  readonly kind: MediaKind;
+  readonly rtpParameters: RtpParameters;
+  readonly ssrc: number;
+  readonly rtxSsrc: number | undefined;
+  readonly #ctx: WorkerContext;
+  readonly #host: ConsumerHost;
+  readonly #spec: RtpWriteSpec;
+  readonly #rtxPayloadType: number;
+  readonly #clockRate: number;
+  readonly #seq: SeqManager;
+  readonly #buffer: RetransmissionBuffer | undefined;
+  readonly #stats: RtpStreamSendStats;
+  #rtxSeq = Math.floor(Math.random() * 0x8000);
+  #paused: boolean;
+  #producerPaused = false;
+  #closed = false;
+  /** Video must restart on a keyframe: after creation, a resume or a loss the receiver cannot repair. */
+  #waitingForKeyFrame: boolean;
+  #synced = false;
+  #lastScore = -1;
+  #lastTimestamp = 0;
+  #lastSentAt = 0;
+
+  constructor(init: ConsumerInit, ctx: WorkerContext, host: ConsumerHost) {
+    this.id = init.consumerId;
+    this.producerId = init.producerId;
+    this.kind = init.kind;
+    this.rtpParameters = init.rtpParameters;
+    this.#ctx = ctx;
+    this.#host = host;
+    this.#paused = init.paused;
+    const encoding = init.rtpParameters.encodings?.[0];
+    this.ssrc = encoding?.ssrc ?? 0;
+    this.rtxSsrc = encoding?.rtx?.ssrc;
+    const codec = init.rtpParameters.codecs[0]!;
+    this.#clockRate = codec.clockRate;
+    const rtx = init.rtpParameters.codecs.find(
+      (c) => c.mimeType.toLowerCase().endsWith('/rtx') && Number(c.parameters?.apt) === codec.payloadType,
+    );
+    this.#rtxPayloadType = rtx?.payloadType ?? -1;
+    const allowed = new Uint8Array(256);
+    let midExtensionId = 0;
+    for (const ext of init.rtpParameters.headerExtensions ?? []) {
+      allowed[ext.id] = 1;
+      if (ext.uri === 'urn:ietf:params:rtp-hdrext:sdes:mid') midExtensionId = ext.id;
+    }
+    this.#spec = {
+      ssrc: this.ssrc,
+      payloadType: codec.payloadType,
+      sequenceNumber: 0,
+      timestamp: 0,
+      allowedExtensions: allowed,
+      midExtensionId,
+      mid: Buffer.from(init.rtpParameters.mid ?? '', 'utf8'),
+    };
+    this.#seq = new SeqManager({ initialOutputSeq: Math.floor(Math.random() * 0x8000) });
+    const nack = codec.rtcpFeedback?.some((f) => f.type === 'nack' && !f.parameter) ?? false;
+    this.#buffer = nack ? new RetransmissionBuffer({ maxAgeMs: init.kind === 'audio' ? 1000 : 2000 }) : undefined;
+    this.#stats = new RtpStreamSendStats({ clockRate: this.#clockRate });
+    this.#waitingForKeyFrame = init.kind === 'video';
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  get producerPaused(): boolean {
+    return this.#producerPaused;
+  }
+
+  get active(): boolean {
+    return !this.#paused && !this.#producerPaused && !this.#closed;
+  }
+
+  get score(): { score: number; producerScore: number; producerScores: number[] } {
+    const score = this.#lastScore < 0 ? 10 : this.#lastScore;
+    return { score, producerScore: 10, producerScores: [10] };
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#buffer?.clear();
+  }
+
+  handleRequest(method: string): unknown {
+    switch (method) {
+      case 'consumer.pause':
+        this.#paused = true;
+        return undefined;
+      case 'consumer.resume':
+        if (this.#paused) {
+          this.#paused = false;
+          this.#restart();
+        }
+        return undefined;
+      case 'consumer.requestKeyFrame':
+        if (this.kind === 'video') this.#host.requestKeyFrame(this);
+        return undefined;
+      case 'consumer.getStats':
+        return [this.#statsRecord()];
+      case 'consumer.dump':
+        return { id: this.id, producerId: this.producerId, kind: this.kind, rtpParameters: this.rtpParameters, paused: this.#paused };
+      case 'consumer.enableTraceEvent':
+        return undefined;
+      default:
+        throw new TypeError(`unknown method '${method}'`);
+    }
+  }
+
+  setProducerPaused(paused: boolean): void {
+    if (this.#producerPaused === paused) return;
+    this.#producerPaused = paused;
+    this.#ctx.notify(this.id, paused ? 'producerpause' : 'producerresume');
+    if (!paused) this.#restart();
+  }
+
+  /** Forward one producer packet (router id space). Never throws. */
+  sendRtp(packet: RtpPacket, keyFrame: boolean): void {
+    if (!this.active) {
+      if (this.#synced) this.#seq.drop(packet.sequenceNumber);
+      return;
+    }
+    if (this.#waitingForKeyFrame) {
+      if (!keyFrame) {
+        if (this.#synced) this.#seq.drop(packet.sequenceNumber);
+        return;
+      }
+      this.#waitingForKeyFrame = false;
+      this.#seq.sync(packet.sequenceNumber);
+      this.#synced = true;
+    } else if (!this.#synced) {
+      this.#seq.sync(packet.sequenceNumber);
+      this.#synced = true;
+    }
+    const seq = this.#seq.input(packet.sequenceNumber);
+    if (seq === undefined) return;
+    const spec = this.#spec;
+    spec.sequenceNumber = seq;
+    spec.timestamp = packet.timestamp;
+    const length = writeConsumerRtp(packet, scratch, spec);
+    if (length === 0) return;
+    const now = this.#ctx.now();
+    if (this.#buffer) this.#buffer.store(seq, packet.timestamp, now, Buffer.from(scratch.subarray(0, length)));
+    this.#stats.onPacketSent(length, packet.timestamp, now);
+    this.#lastTimestamp = packet.timestamp;
+    this.#lastSentAt = now;
+    this.#host.sendRtp(scratch, length);
+  }
+
+  /** The endpoint lost these packets: resend what is still buffered. */
+  receiveNack(seqs: readonly number[]): void {
+    this.#stats.onNack(seqs.length);
+    if (!this.#buffer || !this.active) return;
+    const now = this.#ctx.now();
+    for (const seq of seqs) {
+      const item = this.#buffer.takeForResend(seq, now);
+      if (!item) continue;
+      this.#stats.onRetransmitted(item.packet.length);
+      if (this.#rtxPayloadType >= 0 && this.rtxSsrc !== undefined) {
+        const length = this.#wrapRtx(item.packet, seq);
+        this.#host.sendRtp(rtxScratch, length);
+      } else {
+        this.#host.sendRtp(item.packet, item.packet.length);
+      }
+    }
+  }
+
+  receiveKeyFrameRequest(type: 'pli' | 'fir'): void {
+    this.#stats.onKeyFrameRequest(type);
+    if (this.active && this.kind === 'video') this.#host.requestKeyFrame(this);
+  }
+
+  receiveReceiverReport(block: { fractionLost: number; totalLost: number; highestSeq: number; jitter: number; lsr: number; dlsr: number }, now: number): void {
+    this.#stats.onReceiverReport(block, now);
+    const score = this.#stats.score;
+    if (score !== this.#lastScore) {
+      this.#lastScore = score;
+      this.#ctx.notify(this.id, 'score', this.score);
+    }
+  }
+
+  /** An SR (plus nothing else) for lip sync, or undefined before anything was sent. */
+  buildSenderReport(now: number): Buffer | undefined {
+    if (this.#stats.packetsSent === 0) return undefined;
+    const elapsed = now - this.#lastSentAt;
+    const rtpTimestamp = (this.#lastTimestamp + Math.round((elapsed * this.#clockRate) / 1000)) >>> 0;
+    return buildSenderReport(this.ssrc, Date.now(), rtpTimestamp, this.#stats.packetsSent, this.#stats.bytesSent);
+  }
+
+  #restart(): void {
+    if (this.kind === 'video') {
+      this.#waitingForKeyFrame = true;
+      this.#host.requestKeyFrame(this);
+    }
+  }
+
+  /** RFC 4588 §4: RTX header with its own SSRC and sequence, the original seq first in the payload. */
+  #wrapRtx(original: Buffer, seq: number): number {
+    const cc = original[0]! & 0x0f;
+    let headerLength = 12 + cc * 4;
+    if (original[0]! & 0x10) headerLength += 4 + original.readUInt16BE(headerLength + 2) * 4;
+    const hasPadding = (original[0]! & 0x20) !== 0;
+    const paddingLength = hasPadding ? original[original.length - 1]! : 0;
+    original.copy(rtxScratch, 0, 0, headerLength);
+    rtxScratch[0] = rtxScratch[0]! & ~0x20;
+    rtxScratch[1] = (rtxScratch[1]! & 0x80) | (this.#rtxPayloadType & 0x7f);
+    this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
+    rtxScratch.writeUInt16BE(this.#rtxSeq, 2);
+    rtxScratch.writeUInt32BE(this.rtxSsrc! >>> 0, 8);
+    rtxScratch.writeUInt16BE(seq & 0xffff, headerLength);
+    original.copy(rtxScratch, headerLength + 2, headerLength, original.length - paddingLength);
+    return headerLength + 2 + (original.length - paddingLength - headerLength);
+  }
+
+  #statsRecord(): Record<string, unknown> {
+    const s = this.#stats;
+    const codec = this.rtpParameters.codecs[0]!;
+    const record: Record<string, unknown> = {
+      type: 'outbound-rtp',
+      timestamp: Date.now(),
+      ssrc: this.ssrc,
+      kind: this.kind,
+      mimeType: codec.mimeType,
+      packetsLost: s.packetsLost,
+      fractionLost: s.fractionLost,
+      packetsDiscarded: 0,
+      packetsRetransmitted: s.packetsRetransmitted,
+      packetsRepaired: s.packetsRetransmitted,
+      nackCount: s.nackCount,
+      nackPacketCount: s.nackPacketCount,
+      pliCount: s.pliCount,
+      firCount: s.firCount,
+      score: this.score.score,
+      packetCount: s.packetsSent,
+      byteCount: s.bytesSent,
+      bitrate: s.bitrate(this.#ctx.now()),
+    };
+    if (this.rtxSsrc !== undefined) record.rtxSsrc = this.rtxSsrc;
+    if (s.rttMs !== undefined) record.roundTripTime = s.rttMs;
+    return record;
+  }
+}

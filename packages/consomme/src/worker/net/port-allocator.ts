@@ -1,0 +1,72 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { createServer, type Server } from 'node:net';
+import { isIPv6 } from 'node:net';
+
+export interface PortRange {
+  min: number;
+  max: number;
+}
+
+function tryBindUdp(ip: string, port: number): Promise<Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = createSocket({ type: isIPv6(ip) ? 'udp6' : 'udp4', reuseAddr: false });
+    const onError = (): void => {
+      socket.close();
+      resolve(undefined);
+    };
+    socket.once('error', onError);
+    socket.bind({ address: ip, port, exclusive: true }, () => {
+      socket.off('error', onError);
+      resolve(socket);
+    });
+  });
+}
+
+function tryListenTcp(ip: string, port: number): Promise<Server | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    const onError = (): void => {
+      server.close();
+      resolve(undefined);
+    };
+    server.once('error', onError);
+    server.listen({ host: ip, port, exclusive: true }, () => {
+      server.off('error', onError);
+      resolve(server);
+    });
+  });
+}
+
+/**
+ * Bind a UDP socket or TCP server on the given port, or on a free port of the
+ * range. Starting at a random port spreads transports over the range and
+ * avoids rescanning the ports of recently closed transports first.
+ */
+async function allocate<T>(
+  bind: (ip: string, port: number) => Promise<T | undefined>,
+  ip: string,
+  port: number | undefined,
+  range: PortRange,
+): Promise<T> {
+  if (port !== undefined && port !== 0) {
+    const bound = await bind(ip, port);
+    if (!bound) throw new Error(`port ${port} in use [ip:${ip}]`);
+    return bound;
+  }
+  const size = range.max - range.min + 1;
+  const start = Math.floor(Math.random() * size);
+  for (let i = 0; i < size; i++) {
+    const candidate = range.min + ((start + i) % size);
+    const bound = await bind(ip, candidate);
+    if (bound) return bound;
+  }
+  throw new Error(`no free port in range [ip:${ip}, min:${range.min}, max:${range.max}]`);
+}
+
+export function allocateUdp(ip: string, port: number | undefined, range: PortRange): Promise<Socket> {
+  return allocate(tryBindUdp, ip, port, range);
+}
+
+export function allocateTcp(ip: string, port: number | undefined, range: PortRange): Promise<Server> {
+  return allocate(tryListenTcp, ip, port, range);
+}

@@ -1,0 +1,312 @@
+import type { MediaKind, RtpParameters } from '../ortc/types.js';
+import { RtpPacket } from '../wire/rtp/packet.js';
+import { isKeyFrame } from '../wire/rtp/codecs/keyframe.js';
+import type { WorkerContext, RequestHandler } from './context.js';
+import { NackGenerator } from './rtp/nack-generator.js';
+import { RtpStreamRecvStats } from './rtp/rtp-stream-recv-stats.js';
+import { KeyFrameRequestThrottle } from './rtp/keyframe-request-throttle.js';
+import { buildNack, buildPli, buildFir, buildReceiverReport } from './rtcp-out.js';
+
+export interface ProducerRtpMapping {
+  codecs: { payloadType: number; mappedPayloadType: number }[];
+  encodings: { ssrc?: number; rid?: string; scalabilityMode?: string; mappedSsrc: number }[];
+}
+
+export interface ProducerInit {
+  producerId: string;
+  kind: MediaKind;
+  rtpParameters: RtpParameters;
+  rtpMapping: ProducerRtpMapping;
+  consumableRtpParameters: RtpParameters;
+  paused: boolean;
+  keyFrameRequestDelay: number;
+}
+
+/** What a producer needs from its transport and router. */
+export interface ProducerHost {
+  sendRtcp(packet: Buffer): void;
+  /** A packet (already mapped to router SSRC, payload type and extension ids) for the consumers. */
+  forward(producer: WorkerProducer, packet: RtpPacket, keyFrame: boolean): void;
+  pausedChanged(producer: WorkerProducer): void;
+  /** The SSRC that was learned from the MID (encoding without ssrc). */
+  ssrcLearned(producer: WorkerProducer, ssrc: number): void;
+}
+
+const RTCP_SENDER_SSRC = 1;
+
+/**
+ * The receiving end of one producer: maps payload types, SSRCs and header
+ * extension ids into the router's space, unwraps RTX, tracks loss (NACK),
+ * and answers consumers' keyframe requests with throttled PLI/FIR.
+ */
+export class WorkerProducer implements RequestHandler {
+  readonly id: string;
+  readonly kind: MediaKind;
+  readonly rtpParameters: RtpParameters;
+  readonly mappedSsrc: number;
+  #paused: boolean;
+  #closed = false;
+  #ssrc: number | undefined;
+  readonly #rtxSsrc: number | undefined;
+  readonly #payloadTypeMap = new Int16Array(128).fill(-1);
+  /** RTX payload type → the media payload type it repairs (producer space). */
+  readonly #rtxApt = new Int16Array(128).fill(-1);
+  readonly #extensionMap = new Uint8Array(256);
+  readonly #mimeByPt = new Map<number, string>();
+  readonly #clockRate: number;
+  readonly #ctx: WorkerContext;
+  readonly #host: ProducerHost;
+  readonly #stats: RtpStreamRecvStats;
+  readonly #nack: NackGenerator | undefined;
+  readonly #throttle: KeyFrameRequestThrottle;
+  readonly #useFir: boolean;
+  readonly #audioLevelExtId: number;
+  #nackCount = 0;
+  #nackPacketCount = 0;
+  #pliCount = 0;
+  #firCount = 0;
+  #firSeq = 0;
+  #rtxPackets = 0;
+  #lastScore = -1;
+
+  constructor(init: ProducerInit, ctx: WorkerContext, host: ProducerHost) {
+    this.id = init.producerId;
+    this.kind = init.kind;
+    this.rtpParameters = init.rtpParameters;
+    this.#paused = init.paused;
+    this.#ctx = ctx;
+    this.#host = host;
+    const encoding = init.rtpParameters.encodings?.[0];
+    this.#ssrc = encoding?.ssrc;
+    this.#rtxSsrc = encoding?.rtx?.ssrc;
+    this.mappedSsrc = init.rtpMapping.encodings[0]!.mappedSsrc;
+    for (const { payloadType, mappedPayloadType } of init.rtpMapping.codecs) {
+      this.#payloadTypeMap[payloadType & 0x7f] = mappedPayloadType;
+    }
+    for (const codec of init.rtpParameters.codecs) {
+      const mime = codec.mimeType.toLowerCase();
+      if (mime.endsWith('/rtx')) {
+        const apt = Number(codec.parameters?.apt);
+        if (Number.isInteger(apt)) this.#rtxApt[codec.payloadType & 0x7f] = apt;
+      } else {
+        this.#mimeByPt.set(codec.payloadType, codec.mimeType);
+      }
+    }
+    const mainCodec = init.rtpParameters.codecs.find((c) => !c.mimeType.toLowerCase().endsWith('/rtx'));
+    this.#clockRate = mainCodec?.clockRate ?? 90000;
+    // Producer extension ids → router ids, by URI.
+    const routerIds = new Map<string, number>();
+    for (const ext of init.consumableRtpParameters.headerExtensions ?? []) routerIds.set(ext.uri, ext.id);
+    let audioLevelExtId = 0;
+    for (const ext of init.rtpParameters.headerExtensions ?? []) {
+      const to = routerIds.get(ext.uri);
+      if (to !== undefined) this.#extensionMap[ext.id] = to;
+      if (ext.uri === 'urn:ietf:params:rtp-hdrext:ssrc-audio-level') audioLevelExtId = ext.id;
+    }
+    this.#audioLevelExtId = audioLevelExtId;
+    const fb = mainCodec?.rtcpFeedback ?? [];
+    const hasNack = fb.some((f) => f.type === 'nack' && !f.parameter);
+    const hasPli = fb.some((f) => f.type === 'nack' && f.parameter === 'pli');
+    this.#useFir = !hasPli && fb.some((f) => f.type === 'ccm' && f.parameter === 'fir');
+    this.#stats = new RtpStreamRecvStats({ clockRate: this.#clockRate });
+    this.#nack = this.kind === 'video' && hasNack ? new NackGenerator() : undefined;
+    this.#throttle = new KeyFrameRequestThrottle({ minIntervalMs: Math.max(init.keyFrameRequestDelay, 0) || undefined });
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  get ssrc(): number | undefined {
+    return this.#ssrc;
+  }
+
+  get rtxSsrc(): number | undefined {
+    return this.#rtxSsrc;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get mid(): string | undefined {
+    return this.rtpParameters.mid;
+  }
+
+  get audioLevelExtensionId(): number {
+    return this.#audioLevelExtId;
+  }
+
+  close(): void {
+    this.#closed = true;
+  }
+
+  handleRequest(method: string): unknown {
+    switch (method) {
+      case 'producer.pause':
+        if (!this.#paused) {
+          this.#paused = true;
+          this.#host.pausedChanged(this);
+        }
+        return undefined;
+      case 'producer.resume':
+        if (this.#paused) {
+          this.#paused = false;
+          this.#host.pausedChanged(this);
+          this.requestKeyFrame(true);
+        }
+        return undefined;
+      case 'producer.getStats':
+        return [this.#statsRecord()];
+      case 'producer.dump':
+        return { id: this.id, kind: this.kind, rtpParameters: this.rtpParameters, paused: this.#paused };
+      case 'producer.enableTraceEvent':
+        return undefined;
+      default:
+        throw new TypeError(`unknown method '${method}'`);
+    }
+  }
+
+  /** Bind an SSRC learned from the MID header extension (encodings without ssrc). */
+  learnSsrc(ssrc: number): void {
+    if (this.#ssrc !== undefined) return;
+    this.#ssrc = ssrc;
+    this.#host.ssrcLearned(this, ssrc);
+  }
+
+  /**
+   * Takes one received RTP packet (already SRTP-decrypted and parsed). Never
+   * throws. Returns false when the packet was dropped (unknown payload type).
+   */
+  receiveRtp(packet: RtpPacket, now: number): boolean {
+    let isRtx = false;
+    if (packet.ssrc === this.#rtxSsrc || this.#rtxApt[packet.payloadType] !== -1) {
+      const repaired = this.#unwrapRtx(packet);
+      if (!repaired) return false;
+      packet = repaired;
+      isRtx = true;
+      this.#rtxPackets++;
+    }
+    const mappedPt = this.#payloadTypeMap[packet.payloadType] ?? -1;
+    if (mappedPt < 0) return false;
+    const mime = this.#mimeByPt.get(packet.payloadType) ?? '';
+    const keyFrame = this.kind === 'video' && isKeyFrame(mime, packet.payload);
+    this.#stats.onPacket(packet.sequenceNumber, packet.timestamp, packet.byteLength, now, { retransmitted: isRtx });
+    if (this.#nack) {
+      const decision = this.#nack.onPacket(packet.sequenceNumber, keyFrame, now);
+      if (decision.nack.length > 0) this.#sendNack(decision.nack);
+      if (decision.keyFrameNeeded) this.requestKeyFrame(true);
+    }
+    if (keyFrame) this.#throttle.onKeyFrame(now);
+    if (this.#paused) return true;
+    packet.ssrc = this.mappedSsrc;
+    packet.payloadType = mappedPt;
+    packet.remapExtensions(this.#extensionMap);
+    this.#host.forward(this, packet, keyFrame);
+    return true;
+  }
+
+  /** Periodic work: NACK retries, RTCP receiver report, score. */
+  onTimer(now: number): void {
+    if (this.#nack) {
+      const decision = this.#nack.onTimer(now);
+      if (decision.nack.length > 0) this.#sendNack(decision.nack);
+      if (decision.keyFrameNeeded) this.requestKeyFrame(true);
+    }
+  }
+
+  /** A receiver report block for this stream, or undefined before the first packet. */
+  buildReceiverReport(now: number): Buffer | undefined {
+    if (this.#ssrc === undefined || this.#stats.packetsReceived === 0) return undefined;
+    const block = this.#stats.buildReportBlock(this.#ssrc, now);
+    this.#updateScore();
+    return buildReceiverReport(RTCP_SENDER_SSRC, [block]);
+  }
+
+  /** The remote sent an SR for this stream. */
+  receiveSenderReport(ntpSeconds: number, ntpFraction: number, rtpTimestamp: number, now: number): void {
+    this.#stats.onSenderReport(ntpSeconds, ntpFraction, rtpTimestamp, now);
+  }
+
+  /** A consumer asked for a keyframe: send PLI (or FIR) unless one was sent just now. */
+  requestKeyFrame(force = false): void {
+    if (this.kind !== 'video' || this.#ssrc === undefined) return;
+    const now = this.#ctx.now();
+    const decision = force ? 'send' : this.#throttle.request(now);
+    if (decision === 'suppress') return;
+    if (force) this.#throttle.forceSent?.(now);
+    if (this.#useFir) {
+      this.#firCount++;
+      this.#host.sendRtcp(buildFir(RTCP_SENDER_SSRC, this.#ssrc, this.#firSeq++ & 0xff));
+    } else {
+      this.#pliCount++;
+      this.#host.sendRtcp(buildPli(RTCP_SENDER_SSRC, this.#ssrc));
+    }
+  }
+
+  #sendNack(seqs: readonly number[]): void {
+    if (this.#ssrc === undefined) return;
+    this.#nackCount++;
+    this.#nackPacketCount += seqs.length;
+    this.#host.sendRtcp(buildNack(RTCP_SENDER_SSRC, this.#ssrc, seqs));
+  }
+
+  /** RFC 4588: the first two payload bytes are the original sequence number. */
+  #unwrapRtx(packet: RtpPacket): RtpPacket | undefined {
+    const apt = this.#rtxApt[packet.payloadType] ?? -1;
+    if (apt < 0 || this.#ssrc === undefined) return undefined;
+    const payload = packet.payload;
+    if (payload.length < 2) return undefined;
+    const osn = payload.readUInt16BE(0);
+    const src = packet.buffer;
+    const headerLength = packet.headerLength;
+    const out = Buffer.allocUnsafe(src.length - 2);
+    src.copy(out, 0, 0, headerLength);
+    src.copy(out, headerLength, headerLength + 2);
+    const repaired = RtpPacket.parse(out);
+    if (!repaired) return undefined;
+    repaired.ssrc = this.#ssrc;
+    repaired.payloadType = apt;
+    repaired.sequenceNumber = osn;
+    return repaired;
+  }
+
+  #updateScore(): void {
+    const score = this.#stats.score;
+    if (score === this.#lastScore) return;
+    this.#lastScore = score;
+    this.#ctx.notify(this.id, 'score', [{ encodingIdx: 0, ssrc: this.#ssrc ?? 0, score }]);
+  }
+
+  get score(): number {
+    return this.#lastScore < 0 ? 10 : this.#lastScore;
+  }
+
+  #statsRecord(): Record<string, unknown> {
+    const s = this.#stats;
+    const codec = this.rtpParameters.codecs.find((c) => !c.mimeType.toLowerCase().endsWith('/rtx'));
+    const record: Record<string, unknown> = {
+      type: 'inbound-rtp',
+      timestamp: Date.now(),
+      ssrc: this.#ssrc ?? 0,
+      kind: this.kind,
+      mimeType: codec?.mimeType ?? '',
+      packetsLost: s.totalLost,
+      fractionLost: s.lastFractionLost,
+      packetsDiscarded: 0,
+      packetsRetransmitted: this.#rtxPackets,
+      packetsRepaired: s.packetsRepaired ?? 0,
+      nackCount: this.#nackCount,
+      nackPacketCount: this.#nackPacketCount,
+      pliCount: this.#pliCount,
+      firCount: this.#firCount,
+      score: this.score,
+      packetCount: s.packetsReceived,
+      byteCount: s.bytesReceived,
+      bitrate: s.bitrate(this.#ctx.now()),
+      jitter: s.jitter,
+    };
+    if (this.#rtxSsrc !== undefined) record.rtxSsrc = this.#rtxSsrc;
+    return record;
+  }
+}

@@ -1,0 +1,106 @@
+import type { RtpPacket } from '../wire/rtp/packet.js';
+import { element, nextElement, ONE_BYTE_PROFILE, TWO_BYTE_PROFILE, TWO_BYTE_PROFILE_MASK } from '../wire/rtp/header-extension-walk.js';
+
+/** How one consumer wants a forwarded packet's header written. */
+export interface RtpWriteSpec {
+  ssrc: number;
+  payloadType: number;
+  sequenceNumber: number;
+  timestamp: number;
+  /** allowedExtensions[id] !== 0 keeps element `id` (router id space). */
+  allowedExtensions: Uint8Array;
+  /** Id of the consumer's MID extension (0 = not negotiated). */
+  midExtensionId: number;
+  /** The consumer's MID, written into every packet so the receiver can demux without SSRC signalling. */
+  mid: Buffer;
+}
+
+/** Largest packet a consumer writes (a 1500-byte MTU plus room for a grown extension block). */
+export const MAX_RTP_WRITE = 1600;
+
+/**
+ * Writes `packet` for a consumer into `out` (reused scratch memory, no
+ * allocation): new SSRC, payload type, sequence number and timestamp, only
+ * the header extensions the consumer negotiated, and its own MID. Returns the
+ * written length, or 0 when the result would not fit in `out`.
+ *
+ * Rewriting per consumer into scratch memory instead of in place keeps the
+ * producer's packet intact for the next consumer and for retransmission, and
+ * lets a consumer's MID differ in length from the producer's.
+ */
+export function writeConsumerRtp(packet: RtpPacket, out: Buffer, spec: RtpWriteSpec): number {
+  const src = packet.buffer;
+  const cc = src[0]! & 0x0f;
+  const fixedEnd = 12 + cc * 4;
+  const hasExt = (src[0]! & 0x10) !== 0;
+  let extStart = 0;
+  let extEnd = 0;
+  let twoByte = false;
+  let rfc8285 = false;
+  if (hasExt) {
+    const profile = src.readUInt16BE(fixedEnd);
+    extStart = fixedEnd + 4;
+    extEnd = extStart + src.readUInt16BE(fixedEnd + 2) * 4;
+    rfc8285 = profile === ONE_BYTE_PROFILE || (profile & TWO_BYTE_PROFILE_MASK) === TWO_BYTE_PROFILE;
+    twoByte = profile !== ONE_BYTE_PROFILE;
+  }
+  const bodyStart = hasExt ? extEnd : fixedEnd;
+  const bodyLength = src.length - bodyStart;
+
+  // Decide the form: one-byte unless an element needs two (id > 14 or length > 16 or 0).
+  const mid = spec.midExtensionId !== 0 ? spec.mid : undefined;
+  let needTwo = mid !== undefined && (spec.midExtensionId > 14 || mid.length === 0 || mid.length > 16);
+  if (rfc8285) {
+    let pos = extStart;
+    while ((pos = nextElement(src, pos, extEnd, twoByte)) >= 0) {
+      if (element.id === spec.midExtensionId || spec.allowedExtensions[element.id] === 0) continue;
+      if (element.id > 14 || element.valueLength === 0 || element.valueLength > 16) needTwo = true;
+    }
+  }
+
+  // Fixed header and CSRCs.
+  if (fixedEnd + bodyLength > out.length) return 0;
+  src.copy(out, 0, 0, fixedEnd);
+  out[1] = (src[1]! & 0x80) | (spec.payloadType & 0x7f);
+  out.writeUInt16BE(spec.sequenceNumber & 0xffff, 2);
+  out.writeUInt32BE(spec.timestamp >>> 0, 4);
+  out.writeUInt32BE(spec.ssrc >>> 0, 8);
+
+  // Extension block.
+  let w = fixedEnd + 4;
+  const put = (id: number, from: Buffer, start: number, length: number): boolean => {
+    const need = (needTwo ? 2 : 1) + length;
+    if (w + need + bodyLength + 4 > out.length) return false;
+    if (needTwo) {
+      out[w++] = id;
+      out[w++] = length;
+    } else {
+      out[w++] = (id << 4) | (length - 1);
+    }
+    from.copy(out, w, start, start + length);
+    w += length;
+    return true;
+  };
+  if (rfc8285) {
+    let pos = extStart;
+    while ((pos = nextElement(src, pos, extEnd, twoByte)) >= 0) {
+      if (element.id === spec.midExtensionId || spec.allowedExtensions[element.id] === 0) continue;
+      if (!put(element.id, src, element.valueStart, element.valueLength)) return 0;
+    }
+  }
+  if (mid !== undefined && !put(spec.midExtensionId, mid, 0, mid.length)) return 0;
+  const extBytes = w - (fixedEnd + 4);
+  if (extBytes === 0) {
+    // No element survived: drop the block altogether.
+    out[0] = out[0]! & ~0x10;
+    w = fixedEnd;
+  } else {
+    while ((w - (fixedEnd + 4)) % 4 !== 0) out[w++] = 0;
+    out[0] = out[0]! | 0x10;
+    out.writeUInt16BE(needTwo ? TWO_BYTE_PROFILE : ONE_BYTE_PROFILE, fixedEnd);
+    out.writeUInt16BE((w - (fixedEnd + 4)) / 4, fixedEnd + 2);
+  }
+  if (w + bodyLength > out.length) return 0;
+  src.copy(out, w, bodyStart);
+  return w + bodyLength;
+}

@@ -1,0 +1,191 @@
+/**
+ * Sender-side store of recently sent RTP packets, so that Generic NACKs
+ * (RFC 4585 §6.2.1, https://www.rfc-editor.org/rfc/rfc4585#section-6.2.1)
+ * can be answered by resending them (as-is or wrapped in RTX, RFC 4588).
+ *
+ * The window is a range of extended sequence numbers [oldest, newest] backed
+ * by a power-of-two ring indexed by `ext & mask`: lookups are O(1), storing
+ * allocates nothing once a slot exists, and a NACK for a sequence number that
+ * was never stored or has been overwritten can never alias a newer packet.
+ */
+import { extendSeq, toSeq16 } from './seq-math.js';
+
+export interface RetransmissionBufferOptions {
+  /** Most packets kept. Default 2500 (≈ 1–2 s of high-bitrate video). */
+  readonly maxPackets?: number;
+  /** Oldest packet kept, by send time. Default 2000 ms (use ~1000 for audio). */
+  readonly maxAgeMs?: number;
+  /** Initial round-trip estimate for the resend throttle. Default 100 ms. */
+  readonly rttMs?: number;
+  /** The same packet is not resent again within max(rtt / 2, this). Default 10 ms. */
+  readonly minResendIntervalMs?: number;
+}
+
+/** A stored packet. The buffer owns the object: read it, don't keep it. */
+export interface RetransmissionItem {
+  readonly seq: number;
+  readonly timestamp: number;
+  readonly sentAtMs: number;
+  /** The caller's own copy, handed over at `store` time. */
+  readonly packet: Buffer;
+  /** How many times `takeForResend` handed it out. */
+  readonly resendCount: number;
+  /** When it was last handed out for resend, or undefined. */
+  readonly lastResentAtMs: number | undefined;
+}
+
+interface Slot {
+  ext: number;
+  seq: number;
+  timestamp: number;
+  sentAtMs: number;
+  packet: Buffer | undefined;
+  resendCount: number;
+  lastResentAtMs: number | undefined;
+}
+
+function nextPowerOfTwo(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+export class RetransmissionBuffer {
+  readonly #maxPackets: number;
+  readonly #maxAgeMs: number;
+  readonly #minResendIntervalMs: number;
+  readonly #mask: number;
+  // Slots are created on first use and then recycled, so an idle or
+  // low-rate stream never pays for the full capacity.
+  readonly #slots: (Slot | undefined)[];
+  #rttMs: number;
+  #oldest = 0;
+  #newest = -1;
+  #started = false;
+  #count = 0;
+
+  constructor(options: RetransmissionBufferOptions = {}) {
+    this.#maxPackets = Math.max(1, Math.floor(options.maxPackets ?? 2500));
+    this.#maxAgeMs = options.maxAgeMs ?? 2000;
+    this.#rttMs = options.rttMs ?? 100;
+    this.#minResendIntervalMs = options.minResendIntervalMs ?? 10;
+    const capacity = nextPowerOfTwo(this.#maxPackets);
+    this.#mask = capacity - 1;
+    this.#slots = new Array<Slot | undefined>(capacity);
+  }
+
+  setRtt(rttMs: number): void {
+    if (rttMs > 0 && Number.isFinite(rttMs)) this.#rttMs = rttMs;
+  }
+
+  /** Number of packets currently held. */
+  get size(): number {
+    return this.#count;
+  }
+
+  /**
+   * Keeps `packet` (already a private copy) for later resends. Packets older
+   * than the window are ignored; a packet re-stored under the same sequence
+   * number replaces the previous one.
+   */
+  store(seq: number, timestamp: number, sentAtMs: number, packet: Buffer): void {
+    let ext: number;
+    if (!this.#started) {
+      this.#started = true;
+      ext = seq & 0xffff;
+      this.#oldest = ext;
+      this.#newest = ext;
+    } else {
+      ext = extendSeq(seq, this.#newest);
+      if (ext > this.#newest) {
+        if (ext - this.#newest > this.#mask) {
+          this.clear();
+          this.#started = true;
+          this.#oldest = ext;
+        }
+        this.#newest = ext;
+        this.#evictBefore(ext - this.#maxPackets + 1);
+      } else if (ext < this.#oldest) {
+        if (this.#newest - ext >= this.#maxPackets) return;
+        // Late insert inside the count window: widen the window downwards.
+        this.#oldest = ext;
+      }
+    }
+    const index = ext & this.#mask;
+    let slot = this.#slots[index];
+    if (slot === undefined) {
+      slot = { ext, seq: 0, timestamp: 0, sentAtMs: 0, packet: undefined, resendCount: 0, lastResentAtMs: undefined };
+      this.#slots[index] = slot;
+    }
+    if (slot.packet === undefined) this.#count++;
+    slot.ext = ext;
+    slot.seq = toSeq16(ext);
+    slot.timestamp = timestamp >>> 0;
+    slot.sentAtMs = sentAtMs;
+    slot.packet = packet;
+    slot.resendCount = 0;
+    slot.lastResentAtMs = undefined;
+    this.#evictExpired(sentAtMs);
+  }
+
+  /** The stored packet for `seq`, if still held and not older than maxAgeMs. */
+  get(seq: number, nowMs: number): RetransmissionItem | undefined {
+    if (!this.#started) return undefined;
+    const ext = extendSeq(seq, this.#newest);
+    if (ext < this.#oldest || ext > this.#newest) return undefined;
+    const slot = this.#slots[ext & this.#mask];
+    if (slot === undefined || slot.packet === undefined || slot.ext !== ext) return undefined;
+    if (nowMs - slot.sentAtMs > this.#maxAgeMs) return undefined;
+    return slot as RetransmissionItem;
+  }
+
+  /**
+   * Like `get`, but answers a NACK: returns undefined when the same packet
+   * was already resent within max(rtt / 2, minResendIntervalMs), so that a
+   * burst of duplicate NACKs (or one NACK racing our previous resend) does
+   * not multiply traffic. Records the resend when it returns an item.
+   */
+  takeForResend(seq: number, nowMs: number): RetransmissionItem | undefined {
+    const item = this.get(seq, nowMs);
+    if (item === undefined) return undefined;
+    const slot = item as Slot;
+    const interval = Math.max(this.#rttMs / 2, this.#minResendIntervalMs);
+    if (slot.lastResentAtMs !== undefined && nowMs - slot.lastResentAtMs < interval) return undefined;
+    slot.lastResentAtMs = nowMs;
+    slot.resendCount++;
+    return item;
+  }
+
+  /** Drops every packet (e.g. on SSRC change or close). */
+  clear(): void {
+    for (const slot of this.#slots) if (slot !== undefined) slot.packet = undefined;
+    this.#count = 0;
+    this.#started = false;
+    this.#oldest = 0;
+    this.#newest = -1;
+  }
+
+  #evictBefore(limit: number): void {
+    if (limit <= this.#oldest) return;
+    // The jump guard in `store` keeps this loop within one lap of the ring.
+    for (let ext = this.#oldest; ext < limit; ext++) this.#release(ext);
+    this.#oldest = limit;
+  }
+
+  #evictExpired(nowMs: number): void {
+    while (this.#oldest < this.#newest) {
+      const slot = this.#slots[this.#oldest & this.#mask];
+      if (slot !== undefined && slot.packet !== undefined && slot.ext === this.#oldest && nowMs - slot.sentAtMs <= this.#maxAgeMs) return;
+      this.#release(this.#oldest);
+      this.#oldest++;
+    }
+  }
+
+  #release(ext: number): void {
+    const slot = this.#slots[ext & this.#mask];
+    if (slot !== undefined && slot.ext === ext && slot.packet !== undefined) {
+      slot.packet = undefined;
+      this.#count--;
+    }
+  }
+}

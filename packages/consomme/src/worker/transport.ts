@@ -1,0 +1,295 @@
+import type { MediaKind, RtpParameters } from '../ortc/types.js';
+import { parseRtcpCompound } from '../wire/rtcp/index.js';
+import { RtpPacket } from '../wire/rtp/packet.js';
+import type { RequestHandler, WorkerContext } from './context.js';
+import { WorkerConsumer, type ConsumerInit } from './consumer.js';
+import { WorkerProducer, type ProducerInit } from './producer.js';
+import { buildSdes, concatRtcp } from './rtcp-out.js';
+import type { WorkerRouter } from './router.js';
+
+/** Per-transport drop counters: the media plane counts, it never throws. */
+export class DropCounters {
+  readonly #counts = new Map<string, number>();
+
+  add(reason: string): void {
+    this.#counts.set(reason, (this.#counts.get(reason) ?? 0) + 1);
+  }
+
+  toJSON(): Record<string, number> {
+    return Object.fromEntries(this.#counts);
+  }
+}
+
+const NACK_TICK_MS = 20;
+const RTCP_INTERVAL_MS = 1000;
+
+/**
+ * What every worker transport shares: its producers and consumers, RTP and
+ * RTCP routing by SSRC, and the periodic RTCP. Subclasses own the wire:
+ * sockets, ICE, DTLS, SRTP.
+ */
+export abstract class WorkerTransport implements RequestHandler {
+  readonly id: string;
+  protected readonly ctx: WorkerContext;
+  protected readonly router: WorkerRouter;
+  protected readonly dropped = new DropCounters();
+  readonly #producers = new Map<string, WorkerProducer>();
+  readonly #consumers = new Map<string, WorkerConsumer>();
+  /** Incoming SSRC (media or RTX) → producer. */
+  readonly #producerBySsrc = new Map<number, WorkerProducer>();
+  readonly #producerByMid = new Map<string, WorkerProducer>();
+  /** Outgoing SSRC (media or RTX) → consumer, for the endpoint's RTCP feedback. */
+  readonly #consumerBySsrc = new Map<number, WorkerConsumer>();
+  #midExtensionIds = new Set<number>();
+  #nackTimer: NodeJS.Timeout | undefined;
+  #rtcpTimer: NodeJS.Timeout | undefined;
+  protected closed = false;
+  protected rtpBytesReceived = 0;
+  protected rtpBytesSent = 0;
+  readonly cname = `consomme-${Math.random().toString(36).slice(2, 10)}`;
+
+  constructor(id: string, ctx: WorkerContext, router: WorkerRouter) {
+    this.id = id;
+    this.ctx = ctx;
+    this.router = router;
+    ctx.register(id, this);
+    this.#nackTimer = setInterval(() => this.#onNackTick(), NACK_TICK_MS);
+    this.#nackTimer.unref();
+    this.#rtcpTimer = setInterval(() => this.#onRtcpTick(), RTCP_INTERVAL_MS);
+    this.#rtcpTimer.unref();
+  }
+
+  /** Send an RTP packet to the endpoint (protecting it if the transport encrypts). */
+  protected abstract sendRtpToWire(packet: Buffer, length: number): void;
+  protected abstract sendRtcpToWire(packet: Buffer): void;
+  protected abstract handleOwnRequest(method: string, data: unknown): unknown;
+  protected abstract onClose(): void;
+
+  handleRequest(method: string, data: unknown): unknown {
+    switch (method) {
+      case 'transport.produce':
+        return this.#produce(data as ProducerInit);
+      case 'transport.consume':
+        return this.#consume(data as ConsumerInit);
+      case 'transport.close':
+        this.close();
+        return undefined;
+      case 'transport.setMaxIncomingBitrate':
+        return undefined;
+      default:
+        return this.handleOwnRequest(method, data);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.#nackTimer);
+    clearInterval(this.#rtcpTimer);
+    for (const producer of [...this.#producers.values()]) this.#closeProducer(producer);
+    for (const consumer of [...this.#consumers.values()]) this.#closeConsumer(consumer);
+    this.ctx.unregister(this.id);
+    this.router.transportClosed(this);
+    this.onClose();
+  }
+
+  /** Called by the router when a consumer's producer closed. */
+  removeConsumer(consumer: WorkerConsumer): void {
+    this.#consumers.delete(consumer.id);
+    this.#consumerBySsrc.delete(consumer.ssrc);
+    if (consumer.rtxSsrc !== undefined) this.#consumerBySsrc.delete(consumer.rtxSsrc);
+    consumer.close();
+    this.ctx.unregister(consumer.id);
+  }
+
+  /** One decrypted RTP datagram from the endpoint. Never throws. */
+  protected receiveRtp(datagram: Buffer): void {
+    const packet = RtpPacket.parse(datagram);
+    if (!packet) {
+      this.dropped.add('rtp-malformed');
+      return;
+    }
+    this.rtpBytesReceived += datagram.length;
+    let producer = this.#producerBySsrc.get(packet.ssrc);
+    if (!producer) producer = this.#producerFromMid(packet);
+    if (!producer) {
+      this.dropped.add('rtp-unknown-ssrc');
+      return;
+    }
+    if (producer.closed) return;
+    if (!producer.receiveRtp(packet, this.ctx.now())) this.dropped.add('rtp-unknown-payload-type');
+  }
+
+  /** One decrypted RTCP compound from the endpoint. Never throws. */
+  protected receiveRtcp(datagram: Buffer): void {
+    const packets = parseRtcpCompound(datagram);
+    if (!packets) {
+      this.dropped.add('rtcp-malformed');
+      return;
+    }
+    const now = this.ctx.now();
+    for (const p of packets) {
+      switch (p.type) {
+        case 'sr': {
+          const producer = this.#producerBySsrc.get(p.ssrc);
+          producer?.receiveSenderReport(p.ntpSeconds, p.ntpFraction, p.rtpTimestamp, now);
+          for (const block of p.reports) this.#consumerBySsrc.get(block.ssrc)?.receiveReceiverReport(block, now);
+          break;
+        }
+        case 'rr':
+          for (const block of p.reports) this.#consumerBySsrc.get(block.ssrc)?.receiveReceiverReport(block, now);
+          break;
+        case 'nack': {
+          const consumer = this.#consumerBySsrc.get(p.mediaSsrc);
+          if (consumer) consumer.receiveNack(p.lostSequenceNumbers());
+          else this.dropped.add('rtcp-nack-unknown-ssrc');
+          break;
+        }
+        case 'pli':
+          this.#consumerBySsrc.get(p.mediaSsrc)?.receiveKeyFrameRequest('pli');
+          break;
+        case 'fir':
+          for (const entry of p.entries) this.#consumerBySsrc.get(entry.ssrc)?.receiveKeyFrameRequest('fir');
+          break;
+        default:
+          // SDES, BYE, REMB and transport-cc need no action yet.
+          break;
+      }
+    }
+  }
+
+  protected sendRtp(packet: Buffer, length: number): void {
+    this.rtpBytesSent += length;
+    this.sendRtpToWire(packet, length);
+  }
+
+  protected stats(): Record<string, unknown> {
+    return {
+      rtpBytesReceived: this.rtpBytesReceived,
+      rtpBytesSent: this.rtpBytesSent,
+      dropped: this.dropped.toJSON(),
+    };
+  }
+
+  #producerFromMid(packet: RtpPacket): WorkerProducer | undefined {
+    for (const id of this.#midExtensionIds) {
+      const value = packet.getExtension(id);
+      if (!value) continue;
+      const producer = this.#producerByMid.get(value.toString('utf8'));
+      if (!producer) continue;
+      if (producer.ssrc === undefined) {
+        producer.learnSsrc(packet.ssrc);
+        return producer;
+      }
+    }
+    return undefined;
+  }
+
+  #produce(init: ProducerInit): unknown {
+    if (this.router.hasProducer(init.producerId)) throw new Error(`producer ${init.producerId} already exists`);
+    const encoding = init.rtpParameters.encodings?.[0];
+    for (const ssrc of [encoding?.ssrc, encoding?.rtx?.ssrc]) {
+      if (ssrc !== undefined && this.#producerBySsrc.has(ssrc)) throw new Error(`ssrc ${ssrc} already in use`);
+    }
+    const mid = init.rtpParameters.mid;
+    if (mid !== undefined && this.#producerByMid.has(mid)) throw new Error(`mid ${mid} already in use`);
+    const producer = new WorkerProducer(init, this.ctx, {
+      sendRtcp: (packet) => this.sendRtcpToWire(packet),
+      forward: (p, packet, keyFrame) => this.router.forward(p, packet, keyFrame),
+      pausedChanged: (p) => this.router.producerPausedChanged(p),
+      ssrcLearned: (p, ssrc) => this.#producerBySsrc.set(ssrc, p),
+    });
+    this.router.addProducer(producer);
+    this.#producers.set(producer.id, producer);
+    if (producer.ssrc !== undefined) this.#producerBySsrc.set(producer.ssrc, producer);
+    if (producer.rtxSsrc !== undefined) this.#producerBySsrc.set(producer.rtxSsrc, producer);
+    if (mid !== undefined) this.#producerByMid.set(mid, producer);
+    for (const ext of init.rtpParameters.headerExtensions ?? []) {
+      if (ext.uri === 'urn:ietf:params:rtp-hdrext:sdes:mid') this.#midExtensionIds.add(ext.id);
+    }
+    this.ctx.register(producer.id, {
+      handleRequest: (method, data) => {
+        if (method === 'producer.close') {
+          this.#closeProducer(producer);
+          return undefined;
+        }
+        return producer.handleRequest(method);
+      },
+    });
+    return { type: 'simple' };
+  }
+
+  #consume(init: ConsumerInit & { consumableRtpEncodings?: unknown }): unknown {
+    const consumer = new WorkerConsumer(init, this.ctx, {
+      sendRtp: (packet, length) => this.sendRtp(packet, length),
+      sendRtcp: (packet) => this.sendRtcpToWire(packet),
+      requestKeyFrame: (c) => this.router.requestKeyFrame(c),
+    });
+    const producer = this.router.addConsumer(consumer, this);
+    this.#consumers.set(consumer.id, consumer);
+    this.#consumerBySsrc.set(consumer.ssrc, consumer);
+    if (consumer.rtxSsrc !== undefined) this.#consumerBySsrc.set(consumer.rtxSsrc, consumer);
+    consumer.setProducerPaused(producer.paused);
+    this.ctx.register(consumer.id, {
+      handleRequest: (method) => {
+        if (method === 'consumer.close') {
+          this.#closeConsumer(consumer);
+          return undefined;
+        }
+        return consumer.handleRequest(method);
+      },
+    });
+    // Ask for a keyframe now so a new video consumer starts promptly.
+    if (consumer.kind === 'video' && consumer.active) this.router.requestKeyFrame(consumer);
+    return { paused: consumer.paused, producerPaused: producer.paused, score: consumer.score };
+  }
+
+  #closeProducer(producer: WorkerProducer): void {
+    if (!this.#producers.delete(producer.id)) return;
+    producer.close();
+    for (const [ssrc, p] of this.#producerBySsrc) if (p === producer) this.#producerBySsrc.delete(ssrc);
+    for (const [mid, p] of this.#producerByMid) if (p === producer) this.#producerByMid.delete(mid);
+    this.ctx.unregister(producer.id);
+    this.router.removeProducer(producer);
+  }
+
+  #closeConsumer(consumer: WorkerConsumer): void {
+    if (!this.#consumers.has(consumer.id)) return;
+    this.router.removeConsumer(consumer);
+    this.removeConsumer(consumer);
+  }
+
+  #onNackTick(): void {
+    const now = this.ctx.now();
+    for (const producer of this.#producers.values()) producer.onTimer(now);
+  }
+
+  #onRtcpTick(): void {
+    if (this.closed) return;
+    const now = this.ctx.now();
+    const packets: Buffer[] = [];
+    for (const consumer of this.#consumers.values()) {
+      const sr = consumer.buildSenderReport(now);
+      if (sr) packets.push(sr, buildSdes(consumer.ssrc, this.cname));
+    }
+    for (const producer of this.#producers.values()) {
+      const rr = producer.buildReceiverReport(now);
+      if (rr) packets.push(rr);
+    }
+    // Keep compounds well under the MTU.
+    let batch: Buffer[] = [];
+    let size = 0;
+    for (const p of packets) {
+      if (size + p.length > 1000 && batch.length > 0) {
+        this.sendRtcpToWire(concatRtcp(batch));
+        batch = [];
+        size = 0;
+      }
+      batch.push(p);
+      size += p.length;
+    }
+    if (batch.length > 0) this.sendRtcpToWire(concatRtcp(batch));
+  }
+}
+
+export type { MediaKind, RtpParameters };

@@ -1,0 +1,474 @@
+import type { Socket as UdpSocket, RemoteInfo } from 'node:dgram';
+import type { Server as TcpServer, Socket as TcpSocket } from 'node:net';
+import type { SrtpCryptoSuite } from '../wire/srtp/index.js';
+import { SrtpSession, cryptoSuiteFromDtlsProfileId, dtlsProfileIdFromCryptoSuite } from '../wire/srtp/index.js';
+import { DtlsSession, type DtlsConnectedInfo } from '../wire/dtls/session.js';
+import { fingerprints, isDtlsFingerprintAlgorithm, type DtlsFingerprint } from '../wire/dtls/certificate.js';
+import { classifyDatagram } from '../wire/demux.js';
+import { IceLiteAgent, generateIcePassword, generateIceUsernameFragment, type IceAgentEvent } from '../wire/ice/index.js';
+import { TcpDeframer, frameTcp } from '../wire/ice/tcp-framing.js';
+import { parseStun } from '../wire/stun/index.js';
+import type { WorkerContext } from './context.js';
+import { allocateTcp, allocateUdp } from './net/port-allocator.js';
+import type { WorkerRouter } from './router.js';
+import { WorkerTransport } from './transport.js';
+
+interface ListenInfoInit {
+  protocol: 'udp' | 'tcp';
+  ip: string;
+  announcedAddress?: string;
+  port?: number;
+  portRange?: { min: number; max: number };
+}
+
+export interface WebRtcTransportInit {
+  transportId: string;
+  listenInfos: ListenInfoInit[];
+  preferUdp: boolean;
+  preferTcp: boolean;
+  iceConsentTimeout: number;
+  initialAvailableOutgoingBitrate: number;
+  srtpCryptoSuites: SrtpCryptoSuite[];
+}
+
+interface Tuple {
+  id: string;
+  protocol: 'udp' | 'tcp';
+  localAddress: string;
+  localPort: number;
+  remoteIp: string;
+  remotePort: number;
+  send(buf: Buffer): void;
+}
+
+type DtlsRemoteRole = 'auto' | 'client' | 'server';
+
+const CONSENT_TICK_MS = 1000;
+/** DTLS datagrams that arrive before connect() are kept (a few) and replayed. */
+const MAX_EARLY_DTLS = 16;
+
+/**
+ * The wire side of a WebRtcTransport: UDP sockets and TCP servers, ICE-lite,
+ * DTLS and SRTP. RTP and RTCP go to WorkerTransport once decrypted.
+ */
+export class WorkerWebRtcTransport extends WorkerTransport {
+  readonly #udpSockets: UdpSocket[] = [];
+  readonly #tcpServers: TcpServer[] = [];
+  readonly #tcpConnections = new Set<TcpSocket>();
+  readonly #tuples = new Map<string, Tuple>();
+  readonly #candidates: Record<string, unknown>[] = [];
+  readonly #ice: IceLiteAgent;
+  readonly #srtpProfiles: number[];
+  #iceState: 'new' | 'connected' | 'completed' | 'disconnected' | 'closed' = 'new';
+  #selected: Tuple | undefined;
+  #dtls: DtlsSession | undefined;
+  #dtlsState: 'new' | 'connecting' | 'connected' | 'failed' | 'closed' = 'new';
+  #dtlsRole: 'client' | 'server' | undefined;
+  #earlyDtls: Buffer[] = [];
+  #srtp: SrtpSession | undefined;
+  #connectCalled = false;
+  #consentTimer: NodeJS.Timeout | undefined;
+  #nextTcpId = 1;
+  #bytesReceived = 0;
+  #bytesSent = 0;
+  #usernameFragment: string;
+  #password: string;
+
+  private constructor(init: WebRtcTransportInit, ctx: WorkerContext, router: WorkerRouter) {
+    super(init.transportId, ctx, router);
+    this.#usernameFragment = generateIceUsernameFragment();
+    this.#password = generateIcePassword();
+    this.#ice = new IceLiteAgent({
+      usernameFragment: this.#usernameFragment,
+      password: this.#password,
+      consentTimeoutMs: init.iceConsentTimeout * 1000,
+      now: () => ctx.now(),
+    });
+    this.#srtpProfiles = init.srtpCryptoSuites.map((s) => dtlsProfileIdFromCryptoSuite(s));
+    this.#consentTimer = setInterval(() => this.#applyIceEvents(this.#ice.tick(ctx.now())), CONSENT_TICK_MS);
+    this.#consentTimer.unref();
+  }
+
+  static async create(init: WebRtcTransportInit, ctx: WorkerContext, router: WorkerRouter): Promise<WorkerWebRtcTransport> {
+    const transport = new WorkerWebRtcTransport(init, ctx, router);
+    try {
+      await transport.#listen(init);
+    } catch (error) {
+      transport.close();
+      throw error;
+    }
+    return transport;
+  }
+
+  initialData(): unknown {
+    return {
+      iceRole: 'controlled',
+      iceParameters: { usernameFragment: this.#usernameFragment, password: this.#password, iceLite: true },
+      iceCandidates: this.#candidates,
+      iceState: this.#iceState,
+      dtlsParameters: { role: 'auto', fingerprints: fingerprints(this.ctx.certificate) },
+      dtlsState: this.#dtlsState,
+    };
+  }
+
+  protected handleOwnRequest(method: string, data: unknown): unknown {
+    switch (method) {
+      case 'transport.connect':
+        this.#connect((data as { dtlsParameters: { role: DtlsRemoteRole; fingerprints: DtlsFingerprint[] } }).dtlsParameters);
+        return undefined;
+      case 'transport.restartIce': {
+        this.#usernameFragment = generateIceUsernameFragment();
+        this.#password = generateIcePassword();
+        this.#ice.restart(this.#usernameFragment, this.#password);
+        return { usernameFragment: this.#usernameFragment, password: this.#password, iceLite: true };
+      }
+      case 'transport.getStats':
+        return [this.#statsRecord()];
+      case 'transport.dump':
+        return { id: this.id, iceState: this.#iceState, dtlsState: this.#dtlsState, candidates: this.#candidates };
+      default:
+        throw new TypeError(`unknown method '${method}'`);
+    }
+  }
+
+  protected onClose(): void {
+    clearInterval(this.#consentTimer);
+    this.#dtls?.close();
+    for (const socket of this.#udpSockets) socket.close();
+    for (const server of this.#tcpServers) server.close();
+    for (const connection of this.#tcpConnections) connection.destroy();
+    this.#iceState = 'closed';
+    this.#dtlsState = 'closed';
+  }
+
+  protected sendRtpToWire(packet: Buffer, length: number): void {
+    const tuple = this.#selected;
+    if (!tuple || !this.#srtp) return;
+    const plain = length === packet.length ? packet : packet.subarray(0, length);
+    const protectedPacket = this.#srtp.protectRtp(plain);
+    if (!protectedPacket) {
+      this.dropped.add(`srtp-protect-${this.#srtp.lastDropReason ?? 'error'}`);
+      return;
+    }
+    this.#send(tuple, protectedPacket);
+  }
+
+  protected sendRtcpToWire(packet: Buffer): void {
+    const tuple = this.#selected;
+    if (!tuple || !this.#srtp) return;
+    const protectedPacket = this.#srtp.protectRtcp(packet);
+    if (!protectedPacket) {
+      this.dropped.add(`srtcp-protect-${this.#srtp.lastDropReason ?? 'error'}`);
+      return;
+    }
+    this.#send(tuple, protectedPacket);
+  }
+
+  async #listen(init: WebRtcTransportInit): Promise<void> {
+    let index = 0;
+    for (const info of init.listenInfos) {
+      const range = info.portRange ?? this.ctx.portRange;
+      const address = info.announcedAddress ?? info.ip;
+      let localPort: number;
+      if (info.protocol === 'udp') {
+        const socket = await allocateUdp(info.ip, info.port, range);
+        this.#udpSockets.push(socket);
+        localPort = socket.address().port;
+        const localAddress = info.ip;
+        socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.#onUdp(socket, localAddress, localPort, msg, rinfo));
+        socket.on('error', (error) => this.ctx.logger.warn('ice', `udp socket error [transportId:${this.id}]: ${error.message}`));
+      } else {
+        const server = await allocateTcp(info.ip, info.port, range);
+        this.#tcpServers.push(server);
+        const addr = server.address();
+        localPort = typeof addr === 'object' && addr ? addr.port : 0;
+        const localAddress = info.ip;
+        server.on('connection', (socket) => this.#onTcpConnection(socket, localAddress, localPort));
+        server.on('error', (error) => this.ctx.logger.warn('ice', `tcp server error [transportId:${this.id}]: ${error.message}`));
+      }
+      this.#candidates.push(this.#candidate(info.protocol, address, localPort, index++, init));
+    }
+  }
+
+  /** RFC 8445 §5.1.2.1: type preference (host 126) and a local preference by order and protocol. */
+  #candidate(protocol: 'udp' | 'tcp', address: string, port: number, index: number, init: WebRtcTransportInit): Record<string, unknown> {
+    let localPreference = 65535 - index * 100;
+    const favoured = (protocol === 'udp' && init.preferUdp) || (protocol === 'tcp' && init.preferTcp);
+    const disfavoured = (protocol === 'tcp' && !init.preferTcp) || (protocol === 'udp' && init.preferTcp);
+    if (favoured) localPreference = Math.min(65535, localPreference + 10000);
+    else if (disfavoured) localPreference = Math.max(0, localPreference - 10000);
+    const priority = 126 * 2 ** 24 + localPreference * 2 ** 8 + 255;
+    const candidate: Record<string, unknown> = {
+      foundation: `${protocol}candidate`,
+      priority,
+      ip: address,
+      address,
+      protocol,
+      port,
+      type: 'host',
+    };
+    if (protocol === 'tcp') candidate.tcpType = 'passive';
+    return candidate;
+  }
+
+  #onUdp(socket: UdpSocket, localAddress: string, localPort: number, msg: Buffer, rinfo: RemoteInfo): void {
+    const id = `udp:${rinfo.address}:${rinfo.port}`;
+    let tuple = this.#tuples.get(id);
+    if (!tuple) {
+      tuple = {
+        id,
+        protocol: 'udp',
+        localAddress,
+        localPort,
+        remoteIp: rinfo.address,
+        remotePort: rinfo.port,
+        send: (buf) => socket.send(buf, rinfo.port, rinfo.address),
+      };
+    }
+    this.#onDatagram(tuple, msg);
+  }
+
+  #onTcpConnection(socket: TcpSocket, localAddress: string, localPort: number): void {
+    const id = `tcp:${this.#nextTcpId++}`;
+    this.#tcpConnections.add(socket);
+    const deframer = new TcpDeframer();
+    const tuple: Tuple = {
+      id,
+      protocol: 'tcp',
+      localAddress,
+      localPort,
+      remoteIp: socket.remoteAddress ?? '',
+      remotePort: socket.remotePort ?? 0,
+      send: (buf) => {
+        if (!socket.destroyed) socket.write(frameTcp(buf));
+      },
+    };
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      const frames = deframer.push(chunk);
+      if (frames === undefined) {
+        this.dropped.add('tcp-bad-framing');
+        socket.destroy();
+        return;
+      }
+      for (const frame of frames) this.#onDatagram(tuple, frame);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      this.#tcpConnections.delete(socket);
+      this.#tuples.delete(id);
+      this.#applyIceEvents(this.#ice.removeTuple(id));
+    });
+  }
+
+  /** RFC 7983 demultiplexing of one datagram or TCP frame. Never throws. */
+  #onDatagram(tuple: Tuple, msg: Buffer): void {
+    this.#bytesReceived += msg.length;
+    switch (classifyDatagram(msg)) {
+      case 'stun':
+        this.#onStun(tuple, msg);
+        return;
+      case 'dtls':
+        if (!this.#tuples.has(tuple.id)) {
+          this.dropped.add('dtls-from-unknown-tuple');
+          return;
+        }
+        this.#onDtls(msg);
+        return;
+      case 'rtp': {
+        if (!this.#srtp || !this.#tuples.has(tuple.id)) {
+          this.dropped.add('rtp-before-srtp');
+          return;
+        }
+        const plain = this.#srtp.unprotectRtp(msg);
+        if (!plain) {
+          this.dropped.add(`srtp-${this.#srtp.lastDropReason ?? 'error'}`);
+          return;
+        }
+        this.receiveRtp(plain);
+        return;
+      }
+      case 'rtcp': {
+        if (!this.#srtp || !this.#tuples.has(tuple.id)) {
+          this.dropped.add('rtcp-before-srtp');
+          return;
+        }
+        const plain = this.#srtp.unprotectRtcp(msg);
+        if (!plain) {
+          this.dropped.add(`srtcp-${this.#srtp.lastDropReason ?? 'error'}`);
+          return;
+        }
+        this.receiveRtcp(plain);
+        return;
+      }
+      default:
+        this.dropped.add('unknown-datagram');
+    }
+  }
+
+  #onStun(tuple: Tuple, msg: Buffer): void {
+    const stun = parseStun(msg);
+    if (!stun) {
+      this.dropped.add('stun-malformed');
+      return;
+    }
+    const result = this.#ice.handleStun(stun, msg, tuple.id, { address: tuple.remoteIp, port: tuple.remotePort, protocol: tuple.protocol });
+    if (result.response) tuple.send(result.response);
+    if (result.dropReason) this.dropped.add(`stun-${result.dropReason}`);
+    if (result.valid && !this.#tuples.has(tuple.id)) this.#tuples.set(tuple.id, tuple);
+    this.#applyIceEvents(result.events);
+  }
+
+  #applyIceEvents(events: readonly IceAgentEvent[]): void {
+    for (const event of events) {
+      if (event.type === 'statechange') {
+        this.#iceState = event.state;
+        this.ctx.notify(this.id, 'icestatechange', { iceState: event.state });
+        if (event.state === 'disconnected') this.#selected = undefined;
+      } else if (event.type === 'selectedtuplechange') {
+        const tuple = event.tupleId !== undefined ? this.#tuples.get(event.tupleId) : undefined;
+        this.#selected = tuple;
+        if (tuple) {
+          this.ctx.notify(this.id, 'iceselectedtuplechange', {
+            iceSelectedTuple: {
+              localAddress: tuple.localAddress,
+              localIp: tuple.localAddress,
+              localPort: tuple.localPort,
+              remoteIp: tuple.remoteIp,
+              remotePort: tuple.remotePort,
+              protocol: tuple.protocol,
+            },
+          });
+        }
+      }
+    }
+    this.#maybeStartDtls();
+  }
+
+  #connect(params: { role: DtlsRemoteRole; fingerprints: DtlsFingerprint[] }): void {
+    if (this.#connectCalled) throw new Error('connect() already called');
+    const fingerprint = [...params.fingerprints].reverse().find((f) => isDtlsFingerprintAlgorithm(f.algorithm));
+    if (!fingerprint) throw new TypeError('no supported fingerprint algorithm in dtlsParameters');
+    this.#connectCalled = true;
+    // We take the role opposite to the remote's; with 'auto' we are the client, as mediasoup.
+    this.#dtlsRole = params.role === 'client' ? 'server' : 'client';
+    const dtls = new DtlsSession({
+      role: this.#dtlsRole,
+      certificate: this.ctx.certificate,
+      srtpProfiles: this.#srtpProfiles,
+      remoteFingerprint: { algorithm: fingerprint.algorithm, value: fingerprint.value },
+      send: (buf) => {
+        if (this.#selected) this.#send(this.#selected, buf);
+      },
+    });
+    this.#dtls = dtls;
+    dtls.on('statechange', (state) => {
+      if (state === 'connected') return; // reported with the keys below
+      this.#setDtlsState(state);
+    });
+    dtls.on('connected', (info) => this.#onDtlsConnected(info));
+    dtls.on('failed', (failure) => this.ctx.logger.warn('dtls', `dtls failed [transportId:${this.id}]: ${failure.reason}: ${failure.message}`));
+    this.#maybeStartDtls();
+  }
+
+  #maybeStartDtls(): void {
+    const dtls = this.#dtls;
+    if (!dtls || dtls.state !== 'new' || !this.#selected) return;
+    if (this.#iceState !== 'connected' && this.#iceState !== 'completed') return;
+    if (this.#dtlsRole === 'client') dtls.start();
+    const early = this.#earlyDtls;
+    this.#earlyDtls = [];
+    for (const msg of early) dtls.handleDatagram(msg);
+  }
+
+  #onDtls(msg: Buffer): void {
+    const dtls = this.#dtls;
+    if (!dtls || dtls.state === 'new') {
+      if (this.#earlyDtls.length < MAX_EARLY_DTLS) this.#earlyDtls.push(msg);
+      else this.dropped.add('dtls-early-overflow');
+      if (dtls) this.#maybeStartDtls();
+      return;
+    }
+    dtls.handleDatagram(msg);
+  }
+
+  #onDtlsConnected(info: DtlsConnectedInfo): void {
+    if (info.srtpProfileId === null) {
+      this.ctx.logger.warn('dtls', `no SRTP profile negotiated [transportId:${this.id}]`);
+      this.#setDtlsState('connected', info.remoteCertificateDer);
+      return;
+    }
+    const suite = cryptoSuiteFromDtlsProfileId(info.srtpProfileId);
+    if (!suite) {
+      this.#setDtlsState('failed');
+      return;
+    }
+    this.#srtp = new SrtpSession({
+      profile: suite,
+      localMasterKey: info.localMasterKey,
+      localMasterSalt: info.localMasterSalt,
+      remoteMasterKey: info.remoteMasterKey,
+      remoteMasterSalt: info.remoteMasterSalt,
+    });
+    this.#setDtlsState('connected', info.remoteCertificateDer, suite);
+  }
+
+  #setDtlsState(state: typeof this.#dtlsState, remoteCertDer?: Buffer, suite?: SrtpCryptoSuite): void {
+    if (this.#dtlsState === state) return;
+    this.#dtlsState = state;
+    const data: Record<string, unknown> = { dtlsState: state };
+    if (remoteCertDer) data.dtlsRemoteCert = derToPem(remoteCertDer);
+    if (suite) data.srtpCryptoSuite = suite;
+    this.ctx.notify(this.id, 'dtlsstatechange', data);
+  }
+
+  #send(tuple: Tuple, buf: Buffer): void {
+    this.#bytesSent += buf.length;
+    tuple.send(buf);
+  }
+
+  #statsRecord(): Record<string, unknown> {
+    const s = this.stats();
+    const tuple = this.#selected;
+    const record: Record<string, unknown> = {
+      type: 'webrtc-transport',
+      transportId: this.id,
+      timestamp: Date.now(),
+      bytesReceived: this.#bytesReceived,
+      recvBitrate: 0,
+      bytesSent: this.#bytesSent,
+      sendBitrate: 0,
+      rtpBytesReceived: s.rtpBytesReceived,
+      rtpRecvBitrate: 0,
+      rtpBytesSent: s.rtpBytesSent,
+      rtpSendBitrate: 0,
+      rtxBytesReceived: 0,
+      rtxRecvBitrate: 0,
+      rtxBytesSent: 0,
+      rtxSendBitrate: 0,
+      probationBytesSent: 0,
+      probationSendBitrate: 0,
+      iceRole: 'controlled',
+      iceState: this.#iceState,
+      dtlsState: this.#dtlsState,
+      dropped: s.dropped,
+    };
+    if (tuple) {
+      record.iceSelectedTuple = {
+        localAddress: tuple.localAddress,
+        localIp: tuple.localAddress,
+        localPort: tuple.localPort,
+        remoteIp: tuple.remoteIp,
+        remotePort: tuple.remotePort,
+        protocol: tuple.protocol,
+      };
+    }
+    if (this.#srtp) record.srtpCryptoSuite = this.#srtp.profile;
+    return record;
+  }
+}
+
+function derToPem(der: Buffer): string {
+  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n');
+  return `-----BEGIN CERTIFICATE-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END CERTIFICATE-----\n`;
+}
