@@ -6,6 +6,8 @@ import { RtpStreamSendStats } from './rtp/rtp-stream-send-stats.js';
 import { SeqManager } from './rtp/seq-manager.js';
 import { MAX_RTP_WRITE, writeConsumerRtp, type RtpWriteSpec } from './rtp-writer.js';
 import { buildSenderReport } from './rtcp-out.js';
+import { unixMsToNtp } from './rtp/ntp.js';
+import type { ReportBlock } from '../wire/rtcp/index.js';
 
 export interface ConsumerInit {
   consumerId: string;
@@ -59,8 +61,6 @@ export class WorkerConsumer implements RequestHandler {
   #waitingForKeyFrame: boolean;
   #synced = false;
   #lastScore = -1;
-  #lastTimestamp = 0;
-  #lastSentAt = 0;
 
   constructor(init: ConsumerInit, ctx: WorkerContext, host: ConsumerHost) {
     this.id = init.consumerId;
@@ -97,7 +97,7 @@ export class WorkerConsumer implements RequestHandler {
     this.#seq = new SeqManager({ initialOutputSeq: Math.floor(Math.random() * 0x8000) });
     const nack = codec.rtcpFeedback?.some((f) => f.type === 'nack' && !f.parameter) ?? false;
     this.#buffer = nack ? new RetransmissionBuffer({ maxAgeMs: init.kind === 'audio' ? 1000 : 2000 }) : undefined;
-    this.#stats = new RtpStreamSendStats({ clockRate: this.#clockRate });
+    this.#stats = new RtpStreamSendStats({ ssrc: this.ssrc, clockRate: this.#clockRate });
     this.#waitingForKeyFrame = init.kind === 'video';
   }
 
@@ -182,9 +182,7 @@ export class WorkerConsumer implements RequestHandler {
     if (length === 0) return;
     const now = this.#ctx.now();
     if (this.#buffer) this.#buffer.store(seq, packet.timestamp, now, Buffer.from(scratch.subarray(0, length)));
-    this.#stats.onPacketSent(length, packet.timestamp, now);
-    this.#lastTimestamp = packet.timestamp;
-    this.#lastSentAt = now;
+    this.#stats.onPacketSent(length, packet.payloadLength, packet.timestamp, now);
     this.#host.sendRtp(scratch, length);
   }
 
@@ -196,7 +194,7 @@ export class WorkerConsumer implements RequestHandler {
     for (const seq of seqs) {
       const item = this.#buffer.takeForResend(seq, now);
       if (!item) continue;
-      this.#stats.onRetransmitted(item.packet.length);
+      this.#stats.onPacketSent(item.packet.length, item.packet.length - 12, item.timestamp, now, true);
       if (this.#rtxPayloadType >= 0 && this.rtxSsrc !== undefined) {
         const length = this.#wrapRtx(item.packet, seq);
         this.#host.sendRtp(rtxScratch, length);
@@ -211,8 +209,10 @@ export class WorkerConsumer implements RequestHandler {
     if (this.active && this.kind === 'video') this.#host.requestKeyFrame(this);
   }
 
-  receiveReceiverReport(block: { fractionLost: number; totalLost: number; highestSeq: number; jitter: number; lsr: number; dlsr: number }, now: number): void {
-    this.#stats.onReceiverReport(block, now);
+  receiveReceiverReport(block: ReportBlock, now: number): void {
+    this.#stats.onReceiverReport(block, now, unixMsToNtp(Date.now()));
+    const rtt = this.#stats.roundTripTimeMs;
+    if (rtt !== undefined) this.#buffer?.setRtt(rtt);
     const score = this.#stats.score;
     if (score !== this.#lastScore) {
       this.#lastScore = score;
@@ -222,10 +222,9 @@ export class WorkerConsumer implements RequestHandler {
 
   /** An SR (plus nothing else) for lip sync, or undefined before anything was sent. */
   buildSenderReport(now: number): Buffer | undefined {
-    if (this.#stats.packetsSent === 0) return undefined;
-    const elapsed = now - this.#lastSentAt;
-    const rtpTimestamp = (this.#lastTimestamp + Math.round((elapsed * this.#clockRate) / 1000)) >>> 0;
-    return buildSenderReport(this.ssrc, Date.now(), rtpTimestamp, this.#stats.packetsSent, this.#stats.bytesSent);
+    const info = this.#stats.buildSenderReport(now, unixMsToNtp(Date.now()));
+    if (!info) return undefined;
+    return buildSenderReport(info);
   }
 
   #restart(): void {
@@ -277,7 +276,7 @@ export class WorkerConsumer implements RequestHandler {
       bitrate: s.bitrate(this.#ctx.now()),
     };
     if (this.rtxSsrc !== undefined) record.rtxSsrc = this.rtxSsrc;
-    if (s.rttMs !== undefined) record.roundTripTime = s.rttMs;
+    if (s.roundTripTimeMs !== undefined) record.roundTripTime = s.roundTripTimeMs;
     return record;
   }
 }

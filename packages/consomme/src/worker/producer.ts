@@ -4,7 +4,7 @@ import { isKeyFrame } from '../wire/rtp/codecs/keyframe.js';
 import type { WorkerContext, RequestHandler } from './context.js';
 import { NackGenerator } from './rtp/nack-generator.js';
 import { RtpStreamRecvStats } from './rtp/rtp-stream-recv-stats.js';
-import { KeyFrameRequestThrottle } from './rtp/keyframe-request-throttle.js';
+import { KeyFrameRequestThrottle } from './rtp/key-frame-request-throttle.js';
 import { buildNack, buildPli, buildFir, buildReceiverReport } from './rtcp-out.js';
 
 export interface ProducerRtpMapping {
@@ -65,7 +65,6 @@ export class WorkerProducer implements RequestHandler {
   #nackPacketCount = 0;
   #pliCount = 0;
   #firCount = 0;
-  #firSeq = 0;
   #rtxPackets = 0;
   #lastScore = -1;
 
@@ -107,10 +106,15 @@ export class WorkerProducer implements RequestHandler {
     const fb = mainCodec?.rtcpFeedback ?? [];
     const hasNack = fb.some((f) => f.type === 'nack' && !f.parameter);
     const hasPli = fb.some((f) => f.type === 'nack' && f.parameter === 'pli');
-    this.#useFir = !hasPli && fb.some((f) => f.type === 'ccm' && f.parameter === 'fir');
-    this.#stats = new RtpStreamRecvStats({ clockRate: this.#clockRate });
+    const hasFir = fb.some((f) => f.type === 'ccm' && f.parameter === 'fir');
+    this.#useFir = !hasPli && hasFir;
+    this.#stats = new RtpStreamRecvStats({ ssrc: this.#ssrc ?? 0, clockRate: this.#clockRate });
     this.#nack = this.kind === 'video' && hasNack ? new NackGenerator() : undefined;
-    this.#throttle = new KeyFrameRequestThrottle({ minIntervalMs: Math.max(init.keyFrameRequestDelay, 0) || undefined });
+    this.#throttle = new KeyFrameRequestThrottle({
+      minIntervalMs: init.keyFrameRequestDelay > 0 ? init.keyFrameRequestDelay : 1000,
+      supportsPli: hasPli || !hasFir,
+      supportsFir: hasFir,
+    });
   }
 
   get paused(): boolean {
@@ -191,7 +195,7 @@ export class WorkerProducer implements RequestHandler {
     if (mappedPt < 0) return false;
     const mime = this.#mimeByPt.get(packet.payloadType) ?? '';
     const keyFrame = this.kind === 'video' && isKeyFrame(mime, packet.payload);
-    this.#stats.onPacket(packet.sequenceNumber, packet.timestamp, packet.byteLength, now, { retransmitted: isRtx });
+    this.#stats.onPacket(packet.sequenceNumber, packet.timestamp, packet.byteLength, now, isRtx);
     if (this.#nack) {
       const decision = this.#nack.onPacket(packet.sequenceNumber, keyFrame, now);
       if (decision.nack.length > 0) this.#sendNack(decision.nack);
@@ -208,6 +212,8 @@ export class WorkerProducer implements RequestHandler {
 
   /** Periodic work: NACK retries, RTCP receiver report, score. */
   onTimer(now: number): void {
+    const held = this.#throttle.onTimer(now);
+    if (held !== 'suppress') this.#sendKeyFrameRequest(held);
     if (this.#nack) {
       const decision = this.#nack.onTimer(now);
       if (decision.nack.length > 0) this.#sendNack(decision.nack);
@@ -218,8 +224,9 @@ export class WorkerProducer implements RequestHandler {
   /** A receiver report block for this stream, or undefined before the first packet. */
   buildReceiverReport(now: number): Buffer | undefined {
     if (this.#ssrc === undefined || this.#stats.packetsReceived === 0) return undefined;
-    const block = this.#stats.buildReportBlock(this.#ssrc, now);
+    const block = this.#stats.buildReportBlock(now);
     this.#updateScore();
+    if (!block) return undefined;
     return buildReceiverReport(RTCP_SENDER_SSRC, [block]);
   }
 
@@ -232,12 +239,15 @@ export class WorkerProducer implements RequestHandler {
   requestKeyFrame(force = false): void {
     if (this.kind !== 'video' || this.#ssrc === undefined) return;
     const now = this.#ctx.now();
-    const decision = force ? 'send' : this.#throttle.request(now);
-    if (decision === 'suppress') return;
-    if (force) this.#throttle.forceSent?.(now);
-    if (this.#useFir) {
+    const decision = this.#throttle.request(this.#useFir ? 'fir' : 'pli', now, force);
+    if (decision !== 'suppress') this.#sendKeyFrameRequest(decision);
+  }
+
+  #sendKeyFrameRequest(decision: 'send-pli' | 'send-fir'): void {
+    if (this.#ssrc === undefined) return;
+    if (decision === 'send-fir') {
       this.#firCount++;
-      this.#host.sendRtcp(buildFir(RTCP_SENDER_SSRC, this.#ssrc, this.#firSeq++ & 0xff));
+      this.#host.sendRtcp(buildFir(RTCP_SENDER_SSRC, this.#ssrc, this.#throttle.firSeqNr));
     } else {
       this.#pliCount++;
       this.#host.sendRtcp(buildPli(RTCP_SENDER_SSRC, this.#ssrc));
@@ -272,7 +282,7 @@ export class WorkerProducer implements RequestHandler {
   }
 
   #updateScore(): void {
-    const score = this.#stats.score;
+    const score = this.#stats.updateScore();
     if (score === this.#lastScore) return;
     this.#lastScore = score;
     this.#ctx.notify(this.id, 'score', [{ encodingIdx: 0, ssrc: this.#ssrc ?? 0, score }]);
@@ -291,11 +301,11 @@ export class WorkerProducer implements RequestHandler {
       ssrc: this.#ssrc ?? 0,
       kind: this.kind,
       mimeType: codec?.mimeType ?? '',
-      packetsLost: s.totalLost,
-      fractionLost: s.lastFractionLost,
+      packetsLost: s.cumulativeLost,
+      fractionLost: s.fractionLost,
       packetsDiscarded: 0,
       packetsRetransmitted: this.#rtxPackets,
-      packetsRepaired: s.packetsRepaired ?? 0,
+      packetsRepaired: s.packetsRepaired,
       nackCount: this.#nackCount,
       nackPacketCount: this.#nackPacketCount,
       pliCount: this.#pliCount,

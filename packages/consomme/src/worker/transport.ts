@@ -1,5 +1,5 @@
 import type { MediaKind, RtpParameters } from '../ortc/types.js';
-import { parseRtcpCompound } from '../wire/rtcp/index.js';
+import { nackItemsToSeqs, parseRtcpCompound } from '../wire/rtcp/index.js';
 import { RtpPacket } from '../wire/rtp/packet.js';
 import type { RequestHandler, WorkerContext } from './context.js';
 import { WorkerConsumer, type ConsumerInit } from './consumer.js';
@@ -141,7 +141,7 @@ export abstract class WorkerTransport implements RequestHandler {
           break;
         case 'nack': {
           const consumer = this.#consumerBySsrc.get(p.mediaSsrc);
-          if (consumer) consumer.receiveNack(p.lostSequenceNumbers());
+          if (consumer) consumer.receiveNack(nackItemsToSeqs(p.items));
           else this.dropped.add('rtcp-nack-unknown-ssrc');
           break;
         }

@@ -42,6 +42,7 @@ interface Tuple {
 }
 
 type DtlsRemoteRole = 'auto' | 'client' | 'server';
+type DtlsTransportState = 'new' | 'connecting' | 'connected' | 'failed' | 'closed';
 
 const CONSENT_TICK_MS = 1000;
 /** DTLS datagrams that arrive before connect() are kept (a few) and replayed. */
@@ -62,7 +63,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
   #iceState: 'new' | 'connected' | 'completed' | 'disconnected' | 'closed' = 'new';
   #selected: Tuple | undefined;
   #dtls: DtlsSession | undefined;
-  #dtlsState: 'new' | 'connecting' | 'connected' | 'failed' | 'closed' = 'new';
+  #dtlsState: DtlsTransportState = 'new';
   #dtlsRole: 'client' | 'server' | undefined;
   #earlyDtls: Buffer[] = [];
   #srtp: SrtpSession | undefined;
@@ -413,7 +414,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
     this.#setDtlsState('connected', info.remoteCertificateDer, suite);
   }
 
-  #setDtlsState(state: typeof this.#dtlsState, remoteCertDer?: Buffer, suite?: SrtpCryptoSuite): void {
+  #setDtlsState(state: DtlsTransportState, remoteCertDer?: Buffer, suite?: SrtpCryptoSuite): void {
     if (this.#dtlsState === state) return;
     this.#dtlsState = state;
     const data: Record<string, unknown> = { dtlsState: state };

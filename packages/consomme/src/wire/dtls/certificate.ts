@@ -99,9 +99,10 @@ export function fingerprints(cert: DtlsCertificate): DtlsFingerprint[] {
 
 /** Case- and separator-insensitive, as remote SDP may use lower case. */
 export function fingerprintMatches(certDer: Buffer, expected: DtlsFingerprint): boolean {
-  if (!isDtlsFingerprintAlgorithm(expected.algorithm)) return false;
+  const algorithm = expected.algorithm.toLowerCase();
+  if (!isDtlsFingerprintAlgorithm(algorithm)) return false;
   const want = Buffer.from(expected.value.replace(/:/g, ''), 'hex');
-  const got = createHash(NODE_HASH[expected.algorithm]).update(certDer).digest();
+  const got = createHash(NODE_HASH[algorithm]).update(certDer).digest();
   // Buffer.from(hex) silently stops at the first bad digit; the length check catches that.
   return want.length === got.length && timingSafeEqual(want, got);
 }

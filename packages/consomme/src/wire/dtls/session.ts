@@ -93,6 +93,11 @@ const ALERT_BAD_CERTIFICATE = 42;
 // werift's Transport.onData carries a peer address that it never reads.
 const NO_ADDRESS: [string, number] = ['', 0];
 
+const INERT_FLIGHT = Object.freeze({
+  handleHandshake: (): void => undefined,
+  exec: async (): Promise<void> => undefined,
+});
+
 export class DtlsSession {
   readonly role: DtlsRole;
   readonly #events = new TypedEmitter<DtlsSessionEvents>();
@@ -252,6 +257,16 @@ export class DtlsSession {
     };
   }
 
+  // werift's client handles each handshake message in its own async task, and
+  // a message that arrived before ServerHello waits (polling) for the flight-5
+  // builder to exist. If it wakes after the handshake, werift re-runs flight 5:
+  // a fresh ECDHE key, a new master secret and a clobbered record cipher on a
+  // live association. An inert builder turns those late wake-ups into no-ops
+  // (and, unlike removing it, lets their polling end at once).
+  #retireClientFlight5(): void {
+    (this.#sock as unknown as { flight5?: unknown }).flight5 = INERT_FLIGHT;
+  }
+
   #feed(buf: Buffer): void {
     this.#transport.onData(buf, NO_ADDRESS);
   }
@@ -296,6 +311,7 @@ export class DtlsSession {
   #onHandshakeComplete(): void {
     // werift's server can report completion twice when the client retransmits its last flight.
     if (this.#handshakeDone || this.#detached) return;
+    if (this.role === 'client') this.#retireClientFlight5();
     const failure = authenticatePeer(this.role, this.#sock, this.#serverFinished);
     if (failure !== undefined) {
       const reason = failure.reason === 'no-certificate' ? 'no-certificate' : 'peer-authentication';
@@ -380,13 +396,20 @@ export class DtlsSession {
   }
 
   // werift's flight retransmissions sleep on ref'd timers/promises timeouts that
-  // cannot be cancelled; pushing its flight counter past every "next flight"
-  // makes each loop finish at its next wake-up instead of retrying ~30 s.
+  // cannot be cancelled. Pinning its flight counter past every "next flight"
+  // (late handlers would otherwise lower it again) makes each loop finish at
+  // its next wake-up instead of retrying for ~33 s and holding the process.
   #detach(): void {
     this.#detached = true;
     this.#clearTimer();
     this.#transport.closed = true;
-    this.#sock.dtls.flight = Number.MAX_SAFE_INTEGER;
+    this.#sock.onHandleHandshakes = async () => undefined;
+    if (this.role === 'client') this.#retireClientFlight5();
+    Object.defineProperty(this.#sock.dtls, 'flight', {
+      configurable: true,
+      get: () => Number.MAX_SAFE_INTEGER,
+      set: () => undefined,
+    });
     this.#sock.onConnect.allUnsubscribe();
     this.#sock.onData.allUnsubscribe();
     this.#sock.onError.allUnsubscribe();

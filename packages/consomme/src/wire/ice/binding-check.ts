@@ -107,9 +107,14 @@ export function checkBindingRequest(
   return { ok: true, request, credentials, useCandidate: hasUseCandidate(request) };
 }
 
-/** Binding success telling the peer the address we saw it from (RFC 8445 §7.3.1). */
+/**
+ * Binding success telling the peer the address we saw it from (RFC 8445 §7.3.1).
+ * A dual-stack socket reports IPv4 peers as `::ffff:a.b.c.d`; the peer sent to
+ * an IPv4 address and knows itself as IPv4, so it is answered in that family.
+ */
 export function bindingSuccess(request: StunMessage, remoteAddress: string, remotePort: number, key: Buffer): Buffer {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(remoteAddress);
   return new StunMessageBuilder('successResponse', STUN_METHOD_BINDING, request.transactionId)
-    .xorMappedAddress(remoteAddress, remotePort)
+    .xorMappedAddress(mapped?.[1] ?? remoteAddress, remotePort)
     .build({ integrityKey: key, fingerprint: true });
 }

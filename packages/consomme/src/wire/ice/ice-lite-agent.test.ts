@@ -125,6 +125,12 @@ test('a new nomination on another tuple switches the selected tuple', () => {
   assert.deepEqual(back.events, [{ type: 'selectedtuplechange', tupleId: UDP2.id }]);
 });
 
+test('an IPv4-mapped IPv6 remote is answered as IPv4', () => {
+  const { agent } = setup();
+  const r = handle(agent, request(), { id: 'udp6', address: '::FFFF:192.0.2.9', port: 7, protocol: 'udp' });
+  assert.deepEqual(getXorMappedAddress(parseStun(r.response!)!), { family: 'IPv4', address: '192.0.2.9', port: 7 });
+});
+
 test('wrong password → 401 without MESSAGE-INTEGRITY, nothing changes', () => {
   const { agent } = setup();
   const r = handle(agent, request({ password: 'notThePassword' }), UDP1);

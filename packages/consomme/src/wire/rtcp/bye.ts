@@ -54,7 +54,7 @@ export function serializeByeInto(p: Bye, buf: Buffer, offset: number): number {
     o += 4;
   }
   if (p.reason !== undefined) {
-    const n = buf.write(p.reason, o + 1, 255, 'utf8');
+    const n = buf.write(p.reason, o + 1, Math.min(255, offset + total - o - 1), 'utf8');
     buf[o] = n;
     o += 1 + n;
     buf.fill(0, o, offset + total);

@@ -32,9 +32,9 @@ export interface ReportBlock {
   readonly highestSeq: number;
   readonly jitter: number;
   /** Middle 32 bits of the NTP timestamp of the last SR received. */
-  readonly lastSr: number;
+  readonly lsr: number;
   /** In units of 1/65536 s. */
-  readonly delaySinceLastSr: number;
+  readonly dlsr: number;
 }
 
 /** The caller has checked that 24 bytes are there. */
@@ -45,8 +45,8 @@ export function readReportBlock(buf: Buffer, offset: number): ReportBlock {
     totalLost: buf.readIntBE(offset + 5, 3),
     highestSeq: buf.readUInt32BE(offset + 8),
     jitter: buf.readUInt32BE(offset + 12),
-    lastSr: buf.readUInt32BE(offset + 16),
-    delaySinceLastSr: buf.readUInt32BE(offset + 20),
+    lsr: buf.readUInt32BE(offset + 16),
+    dlsr: buf.readUInt32BE(offset + 20),
   };
 }
 
@@ -57,7 +57,7 @@ export function writeReportBlock(buf: Buffer, offset: number, b: ReportBlock): n
   buf.writeIntBE(Math.max(-0x80_0000, Math.min(0x7f_ffff, Math.trunc(b.totalLost))), offset + 5, 3);
   buf.writeUInt32BE(b.highestSeq >>> 0, offset + 8);
   buf.writeUInt32BE(b.jitter >>> 0, offset + 12);
-  buf.writeUInt32BE(b.lastSr >>> 0, offset + 16);
-  buf.writeUInt32BE(b.delaySinceLastSr >>> 0, offset + 20);
+  buf.writeUInt32BE(b.lsr >>> 0, offset + 16);
+  buf.writeUInt32BE(b.dlsr >>> 0, offset + 20);
   return offset + REPORT_BLOCK_LENGTH;
 }

@@ -95,7 +95,7 @@ export function serializeSdesInto(p: Sdes, buf: Buffer, offset: number): number 
     o += 4;
     for (const item of c.items) {
       buf[o] = ITEM_TYPES.indexOf(item.type) + 1;
-      const n = buf.write(item.text, o + 2, 255, 'utf8');
+      const n = buf.write(item.text, o + 2, Math.min(255, end - o - 2), 'utf8');
       buf[o + 1] = n;
       o += 2 + n;
     }

@@ -26,6 +26,7 @@
  *            2 large or negative delta (2 bytes, signed), 3 reserved.
  *   Deltas count in 250 µs; the reference time counts in 64 ms (signed 24 bits).
  *
+ * Padding (P=1, count in the last byte) is allowed, as libwebrtc sends it.
  * The raw bytes are kept and re-serialized as they are, since the SFU only
  * reads this feedback and a chunk sequence has several valid spellings.
  */
@@ -57,8 +58,15 @@ export interface TransportCc {
 }
 
 export function parseTransportCc(packet: Buffer): TransportCc | undefined {
-  const len = packet.length;
-  if (rtcpHasPadding(packet) || len < FIXED) return undefined;
+  let len = packet.length;
+  if (len < FIXED) return undefined;
+  // libwebrtc sets P and a count byte when it pads this packet to a word, so
+  // padding is honoured here (the raw bytes keep it for re-serialization).
+  if (rtcpHasPadding(packet)) {
+    const pad = packet[len - 1]!;
+    if (pad === 0 || pad > len - FIXED) return undefined;
+    len -= pad;
+  }
   const base = packet.readUInt16BE(12);
   const count = packet.readUInt16BE(14);
   const symbols = new Uint8Array(count);

@@ -1,6 +1,6 @@
 /**
  * Any RTCP packet this module does not model (APP, XR, other feedback
- * FMTs, padded packets, or a known type whose body does not fit its
+ * FMTs, padded packets other than transport-cc, or a known type whose body does not fit its
  * layout), kept raw so that it round-trips and can be relayed or ignored.
  * RFC 3550 §6.4.1 common header:
  *

@@ -17,7 +17,7 @@
  * Counter IV = (k_s * 2^16) ^ (SSRC * 2^64) ^ (index * 2^16):
  *   bytes 0..13 salt, SSRC XORed into bytes 4..7, the 48-bit index into 8..13.
  */
-import { AesCtr, xorInto } from './aes-ctr.js';
+import { AesCtr, xorInPlace } from './aes-ctr.js';
 import { equalBytes, HmacSha1 } from './hmac-sha1.js';
 import { rtcpTrailer, type SrtpSessionKeys, type SrtpTransform } from './transform.js';
 
@@ -54,8 +54,8 @@ export class AesCmHmacTransform implements SrtpTransform {
   protectRtp(packet: Buffer, headerLength: number, ssrc: number, index: number): Buffer {
     const length = packet.length;
     const out = Buffer.allocUnsafe(length + this.rtpTagLength);
-    packet.copy(out, 0, 0, headerLength);
-    this.#crypt(this.#rtp, ssrc, index, packet, out, headerLength, length);
+    packet.copy(out, 0, 0, length);
+    this.#crypt(this.#rtp, ssrc, index, out, headerLength, length);
     // The tag room (at least 4 bytes) briefly holds the ROC so one hash update covers packet || ROC.
     out.writeUInt32BE(Math.floor(index / 65536), length);
     this.#rtp.auth.mac(out.subarray(0, length + 4)).copy(out, length, 0, this.rtpTagLength);
@@ -69,19 +69,15 @@ export class AesCmHmacTransform implements SrtpTransform {
     out.writeUInt32BE(Math.floor(index / 65536), authLength);
     const mac = this.#rtp.auth.mac(out);
     if (!equalBytes(mac, 0, packet, authLength, this.rtpTagLength)) return undefined;
-    this.#crypt(this.#rtp, ssrc, index, packet, out, headerLength, authLength);
+    this.#crypt(this.#rtp, ssrc, index, out, headerLength, authLength);
     return out.subarray(0, authLength);
   }
 
   protectRtcp(packet: Buffer, ssrc: number, index: number, encrypt: boolean): Buffer {
     const length = packet.length;
     const out = Buffer.allocUnsafe(length + 4 + this.rtcpTagLength);
-    if (encrypt) {
-      packet.copy(out, 0, 0, RTCP_HEADER);
-      this.#crypt(this.#rtcp, ssrc, index, packet, out, RTCP_HEADER, length);
-    } else {
-      packet.copy(out, 0, 0, length);
-    }
+    packet.copy(out, 0, 0, length);
+    if (encrypt) this.#crypt(this.#rtcp, ssrc, index, out, RTCP_HEADER, length);
     out.writeUInt32BE(rtcpTrailer(index, encrypt), length);
     this.#rtcp.auth.mac(out.subarray(0, length + 4)).copy(out, length + 4, 0, this.rtcpTagLength);
     return out;
@@ -93,17 +89,13 @@ export class AesCmHmacTransform implements SrtpTransform {
     if (!equalBytes(mac, 0, packet, authLength, this.rtcpTagLength)) return undefined;
     const length = authLength - 4;
     const out = Buffer.allocUnsafe(length);
-    if (encrypted) {
-      packet.copy(out, 0, 0, RTCP_HEADER);
-      this.#crypt(this.#rtcp, ssrc, index, packet, out, RTCP_HEADER, length);
-    } else {
-      packet.copy(out, 0, 0, length);
-    }
+    packet.copy(out, 0, 0, length);
+    if (encrypted) this.#crypt(this.#rtcp, ssrc, index, out, RTCP_HEADER, length);
     return out;
   }
 
-  /** out[start..end) = src[start..end) ^ keystream(IV(ssrc, index)). */
-  #crypt(dir: Direction, ssrc: number, index: number, src: Uint8Array, out: Uint8Array, start: number, end: number): void {
+  /** out[start..end) ^= keystream(IV(ssrc, index)). */
+  #crypt(dir: Direction, ssrc: number, index: number, out: Uint8Array, start: number, end: number): void {
     const length = end - start;
     if (length <= 0) return;
     const iv = this.#iv;
@@ -123,6 +115,6 @@ export class AesCmHmacTransform implements SrtpTransform {
     iv[12] = iv[12]! ^ (lo >>> 8);
     iv[13] = iv[13]! ^ lo;
     const ks = dir.ctr.keystream(iv, 0, (length + 15) >>> 4);
-    xorInto(out, start, src, start, ks, 0, length);
+    xorInPlace(out, start, ks, 0, length);
   }
 }

@@ -75,15 +75,21 @@ export class AesCtr {
   }
 }
 
-/** dst[dstStart + i] = src[srcStart + i] ^ ks[ksStart + i] for i < length. */
-export function xorInto(
-  dst: Uint8Array,
-  dstStart: number,
-  src: Uint8Array,
-  srcStart: number,
-  ks: Uint8Array,
-  ksStart: number,
-  length: number,
-): void {
-  for (let i = 0; i < length; i++) dst[dstStart + i] = src[srcStart + i]! ^ ks[ksStart + i]!;
+/**
+ * buf[start + i] ^= ks[ksStart + i] for i < length. Works a 32-bit word at a
+ * time when both sides are 4-byte aligned, which is the common case: pooled
+ * Buffers are 8-aligned and RTP/RTCP payloads start at a multiple of 4.
+ */
+export function xorInPlace(buf: Uint8Array, start: number, ks: Uint8Array, ksStart: number, length: number): void {
+  let i = 0;
+  const a = buf.byteOffset + start;
+  const b = ks.byteOffset + ksStart;
+  if (((a | b) & 3) === 0 && length >= 32) {
+    const words = length >>> 2;
+    const dw = new Int32Array(buf.buffer, a, words);
+    const kw = new Int32Array(ks.buffer, b, words);
+    for (let w = 0; w < words; w++) dw[w] = dw[w]! ^ kw[w]!;
+    i = words << 2;
+  }
+  for (; i < length; i++) buf[start + i] = buf[start + i]! ^ ks[ksStart + i]!;
 }

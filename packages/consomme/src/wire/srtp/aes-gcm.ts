@@ -7,7 +7,7 @@
  *   C  = P ^ E(K, J0+1) || E(K, J0+2) || …
  *   T  = GHASH(H, A, C) ^ E(K, J0),   H = E(K, 0^128)
  */
-import { AesCtr, xorInto } from './aes-ctr.js';
+import { AesCtr, xorInPlace } from './aes-ctr.js';
 import { GhashCompact, GhashWide, type Ghash } from './ghash.js';
 import { equalBytes } from './hmac-sha1.js';
 
@@ -44,7 +44,8 @@ export class AesGcm {
   ): void {
     const length = srcEnd - srcStart;
     const ks = this.#keystream(iv, length);
-    xorInto(dst, dstStart, src, srcStart, ks, 16, length);
+    dst.set(src.subarray(srcStart, srcEnd), dstStart);
+    xorInPlace(dst, dstStart, ks, 16, length);
     const g = this.#ghash;
     g.reset();
     g.update(aad, aadStart, aadEnd);
@@ -78,7 +79,8 @@ export class AesGcm {
     const expected = this.#tag;
     g.finish(aadEnd - aadStart, length, ks, 0, expected, 0);
     if (!equalBytes(expected, 0, tag, tagStart, GCM_TAG_LENGTH)) return false;
-    xorInto(dst, dstStart, src, srcStart, ks, 16, length);
+    dst.set(src.subarray(srcStart, srcEnd), dstStart);
+    xorInPlace(dst, dstStart, ks, 16, length);
     return true;
   }
 

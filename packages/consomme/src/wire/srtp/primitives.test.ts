@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createCipheriv, createHmac, randomBytes, randomInt } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { AesCtr } from './aes-ctr.js';
+import { AesCtr, xorInPlace } from './aes-ctr.js';
 import { AesGcm } from './aes-gcm.js';
 import { HmacSha1 } from './hmac-sha1.js';
 
@@ -25,6 +25,22 @@ describe('AesCtr keystream equals node aes-*-ctr', () => {
 
   it('rejects a keystream that would overflow the 16-bit counter', () => {
     assert.throws(() => new AesCtr(randomBytes(16)).keystream(Buffer.alloc(16), 0xfff0, 0x20), RangeError);
+  });
+});
+
+describe('xorInPlace', () => {
+  it('equals a byte-wise XOR at every alignment of both sides', () => {
+    for (let bufShift = 0; bufShift < 4; bufShift++) {
+      for (let ksShift = 0; ksShift < 4; ksShift++) {
+        for (const length of [0, 3, 31, 32, 33, 100]) {
+          const buf = new Uint8Array(randomBytes(length + 8).buffer, 0, length + 8);
+          const ks = randomBytes(length + 8);
+          const expected = Uint8Array.from(buf, (b, i) => (i >= bufShift && i < bufShift + length ? b ^ ks[ksShift + i - bufShift]! : b));
+          xorInPlace(buf, bufShift, ks, ksShift, length);
+          assert.deepEqual(buf, expected, `shifts ${bufShift}/${ksShift} length ${length}`);
+        }
+      }
+    }
   });
 });
 

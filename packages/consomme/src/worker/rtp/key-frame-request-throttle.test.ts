@@ -53,3 +53,11 @@ test('FIR seq nr wraps at 256', () => {
   k.request('fir', 999);
   assert.equal(k.firSeqNr, 0);
 });
+
+test('force skips the interval and restarts it', () => {
+  const k = new KeyFrameRequestThrottle({ minIntervalMs: 1000 });
+  assert.equal(k.request('pli', 0), 'send-pli');
+  assert.equal(k.request('pli', 100, true), 'send-pli');
+  assert.equal(k.request('pli', 1050), 'suppress'); // interval now counts from 100
+  assert.equal(k.onTimer(1100), 'send-pli');
+});

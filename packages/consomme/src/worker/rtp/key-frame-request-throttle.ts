@@ -54,10 +54,14 @@ export class KeyFrameRequestThrottle {
     return this.#pending !== undefined;
   }
 
-  /** A consumer (or the NACK generator) asks for a key frame. */
-  request(kind: KeyFrameRequestKind, nowMs: number): KeyFrameRequestDecision {
+  /**
+   * A consumer asks for a key frame. `force` (e.g. the NACK generator gave
+   * up on packets the decoder needs) skips the interval but still counts as
+   * the request of this interval for everyone else.
+   */
+  request(kind: KeyFrameRequestKind, nowMs: number, force = false): KeyFrameRequestDecision {
     if (this.#resolve(kind) === 'suppress') return 'suppress';
-    if (this.#gateOpen(nowMs)) return this.#send(kind, nowMs);
+    if (force || this.#gateOpen(nowMs)) return this.#send(kind, nowMs);
     // FIR is the stronger ask (decoder refresh, RFC 5104 §3.5.1): keep it if anyone wanted it.
     if (this.#pending !== 'fir') this.#pending = kind;
     return 'suppress';

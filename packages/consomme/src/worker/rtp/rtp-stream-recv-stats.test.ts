@@ -11,6 +11,8 @@ test('in-order stream: nothing lost', () => {
   for (let i = 0; i < 100; i++) assert.equal(s.onPacket(1000 + i, i * 2970, 1200, i * 33), 'new'); // 33 ms at 90 kHz
   assert.equal(s.packetsReceived, 100);
   assert.equal(s.bytesReceived, 120000);
+  assert.equal(s.bitrate(99 * 33), 30 * 1200 * 8); // packets 70..99 fall in the 2300..3299 ms buckets
+  assert.equal(new RtpStreamRecvStats({ clockRate: 48000 }).ssrc, 0);
   assert.deepEqual(s.buildReportBlock(4000), { ssrc: 0xdeadbeef, fractionLost: 0, totalLost: 0, highestSeq: 1099, jitter: 0, lsr: 0, dlsr: 0 });
 });
 
@@ -21,8 +23,10 @@ test('loss: fraction per interval, cumulative total', () => {
   assert.equal(rb?.fractionLost, Math.floor((10 * 256) / 100)); // A.3: (lost << 8) / expected
   assert.equal(rb?.totalLost, 10);
   for (let i = 100; i < 200; i++) s.onPacket(i, 0, 100, 0);
+  assert.equal(s.fractionLost, 25);
   rb = s.buildReportBlock(0);
   assert.equal(rb?.fractionLost, 0);
+  assert.equal(s.fractionLost, 0);
   assert.equal(rb?.totalLost, 10);
   assert.equal(s.cumulativeLost, 10);
 });

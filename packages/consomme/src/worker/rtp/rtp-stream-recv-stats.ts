@@ -23,11 +23,13 @@
  * cannot go negative just because the sender retransmitted.
  */
 import { msToCompactNtp, ntpMiddle32 } from './ntp.js';
+import { RateCalculator } from './rate-calculator.js';
 import { tsDiff } from './seq-math.js';
 import { ScoreHistory, scoreSample } from './stream-score.js';
 
 export interface RtpStreamRecvStatsOptions {
-  readonly ssrc: number;
+  /** SSRC put in report blocks. Default 0 (set it when known). */
+  readonly ssrc?: number;
   readonly clockRate: number;
   /** A forward jump at least this big is a suspected restart (A.1 MAX_DROPOUT). Default 3000. */
   readonly maxDropout?: number;
@@ -102,11 +104,13 @@ export class RtpStreamRecvStats {
   #scoreRepairedPrior = 0;
   readonly #score = new ScoreHistory(0);
 
+  readonly #rate = new RateCalculator();
+  #lastFractionLost = 0;
   #lastSr: LastSenderReport | undefined = undefined;
   #lastSrMiddle = 0;
 
   constructor(options: RtpStreamRecvStatsOptions) {
-    this.ssrc = options.ssrc >>> 0;
+    this.ssrc = (options.ssrc ?? 0) >>> 0;
     this.clockRate = options.clockRate;
     this.#maxDropout = options.maxDropout ?? 3000;
     let window = 1;
@@ -130,12 +134,17 @@ export class RtpStreamRecvStats {
   get jitter(): number { return this.#jitter; }
   get jitterMs(): number { return (this.#jitter * 1000) / this.clockRate; }
   get score(): number { return this.#score.score; }
+  /** Fraction lost (0..255) put in the last report block. */
+  get fractionLost(): number { return this.#lastFractionLost; }
+  /** Received bits per second over the last second (duplicates included). */
+  bitrate(nowMs: number): number { return this.#rate.bitrate(nowMs); }
   get lastSenderReport(): LastSenderReport | undefined { return this.#lastSr; }
 
   /** Accounts one received packet; `isRetransmission` for RTX-decoded or resent packets. */
   onPacket(seq: number, rtpTimestamp: number, sizeBytes: number, arrivalMs: number, isRetransmission = false): RecvPacketVerdict {
     this.#packetsReceived++;
     this.#bytesReceived += sizeBytes;
+    this.#rate.update(sizeBytes, arrivalMs);
     if (isRetransmission) this.#packetsRetransmitted++;
     seq &= 0xffff;
 
@@ -209,6 +218,7 @@ export class RtpStreamRecvStats {
     this.#rrReceivedPrior = this.#uniqueReceived;
     const lostInterval = expectedInterval - receivedInterval;
     const fractionLost = expectedInterval <= 0 || lostInterval <= 0 ? 0 : Math.min(255, Math.floor((lostInterval * 256) / expectedInterval));
+    this.#lastFractionLost = fractionLost;
     const totalLost = Math.max(-0x800000, Math.min(0x7fffff, this.cumulativeLost));
     const sr = this.#lastSr;
     return {

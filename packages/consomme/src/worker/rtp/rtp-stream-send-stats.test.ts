@@ -23,14 +23,17 @@ test('counters', () => {
   s.onNack(1);
   s.onPli();
   s.onFir();
-  s.onFir();
+  s.onKeyFrameRequest('fir');
+  s.onKeyFrameRequest('pli');
   assert.equal(s.packetsSent, 3);
   assert.equal(s.bytesSent, 3614);
   assert.equal(s.packetsRetransmitted, 1);
   assert.equal(s.bytesRetransmitted, 1214);
   assert.equal(s.nackCount, 2);
   assert.equal(s.nackPacketCount, 4);
-  assert.equal(s.pliCount, 1);
+  assert.equal(s.pliCount, 2);
+  assert.equal(s.bitrate(40), 3614 * 8);
+  assert.equal(s.bitrate(5000), 0);
   assert.equal(s.firCount, 2);
 });
 

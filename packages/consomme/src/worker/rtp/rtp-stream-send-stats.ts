@@ -18,6 +18,7 @@
  */
 import { ntpMiddle32, rttFromCompactNtp } from './ntp.js';
 import type { NtpTime } from './ntp.js';
+import { RateCalculator } from './rate-calculator.js';
 import { tsAdd } from './seq-math.js';
 import { ScoreHistory, scoreSample } from './stream-score.js';
 
@@ -76,6 +77,7 @@ export class RtpStreamSendStats {
   #prevTotalLost = 0;
   #prevRetransmitted = 0;
   readonly #score = new ScoreHistory(10);
+  readonly #rate = new RateCalculator();
 
   constructor(options: RtpStreamSendStatsOptions) {
     this.ssrc = options.ssrc >>> 0;
@@ -101,6 +103,8 @@ export class RtpStreamSendStats {
   /** Last measured round-trip time, or undefined until an RR echoes one of our SRs. */
   get roundTripTimeMs(): number | undefined { return this.#rttMs; }
   get score(): number { return this.#score.score; }
+  /** Sent bits per second over the last second (retransmissions included). */
+  bitrate(nowMs: number): number { return this.#rate.bitrate(nowMs); }
 
   /**
    * Accounts a packet put on the wire. `sizeBytes` is the whole RTP packet,
@@ -110,6 +114,7 @@ export class RtpStreamSendStats {
   onPacketSent(sizeBytes: number, payloadBytes: number, rtpTimestamp: number, sentAtMs: number, isRetransmission = false): void {
     this.#packetsSent++;
     this.#bytesSent += sizeBytes;
+    this.#rate.update(sizeBytes, sentAtMs);
     if (isRetransmission) {
       this.#packetsRetransmitted++;
       this.#bytesRetransmitted += sizeBytes;
@@ -134,6 +139,11 @@ export class RtpStreamSendStats {
 
   onFir(): void {
     this.#firCount++;
+  }
+
+  onKeyFrameRequest(kind: 'pli' | 'fir'): void {
+    if (kind === 'pli') this.#pliCount++;
+    else this.#firCount++;
   }
 
   /**

@@ -92,21 +92,19 @@ const scenario = (maxDisplacement: number): fc.Arbitrary<Scenario> =>
           delay: fc.integer({ min: 0, max: maxDisplacement }),
           dup: fc.integer({ min: 0, max: 19 }),
           action: fc.constantFrom<Action>('fwd', 'fwd', 'fwd', 'fwd', 'fwd', 'drop', 'drop', 'sync', 'skip'),
+          // A duplicate (e.g. a retransmission) may be judged differently.
+          dupAction: fc.constantFrom<Action>('fwd', 'drop', 'skip'),
         }),
         { minLength: 1, maxLength: 400, size: 'max' },
       ),
     })
     .map(({ start, initial, steps }) => {
-      const order: number[] = [];
+      const order: { i: number; action: Action }[] = [];
       steps.forEach((s, i) => {
-        order.splice(Math.max(0, order.length - s.delay), 0, i);
-        if (s.dup === 0) order.push(i); // a late duplicate
+        order.splice(Math.max(0, order.length - s.delay), 0, { i, action: s.action });
+        if (s.dup === 0) order.push({ i, action: s.dupAction }); // a late duplicate
       });
-      return {
-        start,
-        initial,
-        arrivals: order.map((i) => ({ ext: start + i, action: (steps[i] as { action: Action }).action })),
-      };
+      return { start, initial, arrivals: order.map(({ i, action }) => ({ ext: start + i, action })) };
     });
 
 // Reference model of the documented contract, on true extended numbers:
@@ -114,8 +112,14 @@ const scenario = (maxDisplacement: number): fc.Arbitrary<Scenario> =>
 //   out(e) = B + (e − S) − #{in-order drops d with S ≤ d < e},
 // where an in-order drop is one of an input newer than every input seen in
 // the epoch; late drops and pre-epoch inputs are refused.
-function runModel(sc: Scenario, check: (ext: number, got: number | undefined, want: number | undefined, epoch: number) => void): void {
-  const m = new SeqManager({ initialOutputSeq: sc.initial });
+// Drops more than maxReorder behind the newest input are folded: they keep
+// shifting, but nothing at or before them can be placed any more.
+function runModel(
+  sc: Scenario,
+  check: (ext: number, got: number | undefined, want: number | undefined, epoch: number) => void,
+  maxReorder = 1000,
+): void {
+  const m = new SeqManager({ initialOutputSeq: sc.initial, maxReorder });
   let started = false;
   let S = 0;
   let B = sc.initial;
@@ -124,9 +128,21 @@ function runModel(sc: Scenario, check: (ext: number, got: number | undefined, wa
   let inOrderDrops: number[] = [];
   let lateDrops = new Set<number>();
   let epoch = 0;
+  let floor = -Infinity;
+  let folded = 0;
+  const fold = () => {
+    const limit = maxSeen - maxReorder;
+    while (inOrderDrops.length > 0 && (inOrderDrops[0] as number) < limit) {
+      floor = Math.max(floor, inOrderDrops.shift() as number);
+      folded++;
+    }
+    for (const d of lateDrops) if (d < limit) lateDrops.delete(d);
+  };
   const startEpoch = (e: number) => {
     started = true;
     epoch++;
+    floor = e - 1;
+    folded = 0;
     S = e;
     B = maxOut + 1;
     maxSeen = e - 1;
@@ -142,7 +158,8 @@ function runModel(sc: Scenario, check: (ext: number, got: number | undefined, wa
       if (ext > maxSeen) {
         inOrderDrops.push(ext);
         maxSeen = ext;
-      } else if (ext >= S) lateDrops.add(ext);
+        fold();
+      } else if (ext > floor) lateDrops.add(ext);
       continue;
     }
     if (action === 'sync' || !started) {
@@ -151,10 +168,13 @@ function runModel(sc: Scenario, check: (ext: number, got: number | undefined, wa
     }
     const got = m.input(seq);
     let want: number | undefined;
-    if (ext >= S && !lateDrops.has(ext) && !inOrderDrops.includes(ext)) {
-      want = B + (ext - S) - inOrderDrops.filter((d) => d < ext).length;
+    if (ext > floor && !lateDrops.has(ext) && !inOrderDrops.includes(ext)) {
+      want = B + (ext - S) - folded - inOrderDrops.filter((d) => d < ext).length;
     }
-    if (ext > maxSeen) maxSeen = ext;
+    if (ext > maxSeen) {
+      maxSeen = ext;
+      fold();
+    }
     if (want !== undefined && want > maxOut) maxOut = want;
     check(ext, got, want === undefined ? undefined : want & 0xffff, epoch);
   }
@@ -166,6 +186,15 @@ test('property: matches the reference model (reordering, duplicates, drops, sync
       runModel(sc, (ext, got, want) => assert.equal(got, want, `input ${ext}`));
     }),
     { numRuns: 20_000 },
+  );
+});
+
+test('property: matches the reference model with a tiny reorder window (folding)', () => {
+  fc.assert(
+    fc.property(scenario(20), fc.integer({ min: 1, max: 30 }), (sc, maxReorder) => {
+      runModel(sc, (ext, got, want) => assert.equal(got, want, `input ${ext}`), maxReorder);
+    }),
+    { numRuns: 10_000 },
   );
 });
 
