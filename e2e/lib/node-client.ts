@@ -161,3 +161,15 @@ export async function waitUntil(what: string, timeoutMs: number, check: () => bo
     await sleep(100);
   }
 }
+
+/**
+ * libwebrtc in @roamhq/wrtc sometimes crashes (SIGSEGV) while the process
+ * tears down its threads at exit (shared/TESTING.md). Test files that use it
+ * end the process themselves once their results are reported; a failed test
+ * has already set process.exitCode, which is kept.
+ */
+export function exitAfterWrtcTests(after: (fn: () => void) => void): void {
+  after(() => {
+    setTimeout(() => process.exit(process.exitCode ?? 0), 500);
+  });
+}

@@ -45,11 +45,11 @@ export class SfuFixture {
       case 'getRouterRtpCapabilities':
         return this.router.rtpCapabilities;
       case 'createWebRtcTransport': {
-        const transport = await this.router.createWebRtcTransport({
-          listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }, { protocol: 'tcp', ip: '127.0.0.1' }],
-          ...this.#options.transportOptions,
-          ...(data?.options ?? {}),
-        } as types.WebRtcTransportOptions);
+        const options = { ...this.#options.transportOptions, ...(data?.options ?? {}) } as types.WebRtcTransportOptions;
+        if (!options.listenInfos && !options.listenIps) {
+          options.listenInfos = [{ protocol: 'udp', ip: '127.0.0.1' }, { protocol: 'tcp', ip: '127.0.0.1' }];
+        }
+        const transport = await this.router.createWebRtcTransport(options);
         this.transports.set(transport.id, transport);
         return {
           id: transport.id,

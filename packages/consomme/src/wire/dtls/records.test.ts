@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   classifyDtlsDatagram,
   isClientHelloRecord,
+  isHelloVerifyRequestRecord,
   parseDtlsAlert,
   parseDtlsRecords,
   serializeDtlsAlert,
@@ -33,6 +34,11 @@ const CLIENT_HELLO_HEAD = hex(`
   01 000000                        # msg_type client_hello, length…
 `.replace(/#.*$/gm, ''));
 
+const HELLO_VERIFY_REQUEST_HEAD = hex(`
+  16 fefd 0000 000000000001 0004   # handshake, epoch 0, seq 1, length 4
+  03 000000                        # msg_type hello_verify_request, length…
+`.replace(/#.*$/gm, ''));
+
 const PLAIN_ALERT = hex(`
   15 fefd 0000 000000000009 0002   # alert, epoch 0, seq 9, length 2
   02 28                            # fatal, handshake_failure (40)
@@ -48,6 +54,7 @@ describe('DTLS record framing', () => {
     ['bad version', Buffer.concat([Buffer.from([0x14, 0x03, 0x03]), TWO_RECORDS.subarray(3)]), 'malformed'],
     ['two records', TWO_RECORDS, 'forward'],
     ['client hello', CLIENT_HELLO_HEAD, 'inspect'],
+    ['hello verify request', HELLO_VERIFY_REQUEST_HEAD, 'inspect'],
     ['alert', PLAIN_ALERT, 'inspect'],
   ];
   for (const [name, buf, kind] of rows) {
@@ -64,7 +71,9 @@ describe('DTLS record framing', () => {
     ]);
     assert.deepEqual(Buffer.concat(recs.map(serializeDtlsRecord)), TWO_RECORDS);
     const [ch] = parseDtlsRecords(CLIENT_HELLO_HEAD) ?? [];
-    assert.ok(ch && isClientHelloRecord(ch));
+    assert.ok(ch && isClientHelloRecord(ch) && !isHelloVerifyRequestRecord(ch));
+    const [hvr] = parseDtlsRecords(HELLO_VERIFY_REQUEST_HEAD) ?? [];
+    assert.ok(hvr && isHelloVerifyRequestRecord(hvr));
   });
 
   it('parses alerts', () => {
@@ -78,7 +87,7 @@ describe('DTLS record framing', () => {
   it('never throws and round-trips whatever parses (fuzz)', () => {
     const random = fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a));
     const mutated = fc
-      .tuple(fc.constantFrom(TWO_RECORDS, CLIENT_HELLO_HEAD, PLAIN_ALERT), fc.nat(), fc.nat(255), fc.nat(60))
+      .tuple(fc.constantFrom(TWO_RECORDS, CLIENT_HELLO_HEAD, HELLO_VERIFY_REQUEST_HEAD, PLAIN_ALERT), fc.nat(), fc.nat(255), fc.nat(60))
       .map(([base, pos, val, cut]) => {
         const b = Buffer.from(base);
         b[pos % b.length] = val;
@@ -92,6 +101,7 @@ describe('DTLS record framing', () => {
         if (recs !== undefined) assert.deepEqual(Buffer.concat(recs.map(serializeDtlsRecord)), buf);
         for (const r of recs ?? []) {
           isClientHelloRecord(r);
+          isHelloVerifyRequestRecord(r);
           const a = parseDtlsAlert(r.fragment);
           if (a !== undefined) assert.deepEqual(serializeDtlsAlert(a), r.fragment);
         }

@@ -38,6 +38,7 @@ const CT_ALERT = 21;
 const CT_HANDSHAKE = 22;
 const CT_APPLICATION_DATA = 23;
 const HANDSHAKE_CLIENT_HELLO = 1;
+const HANDSHAKE_HELLO_VERIFY_REQUEST = 3;
 
 const TYPE_NAMES: Record<number, DtlsContentType> = {
   [CT_CHANGE_CIPHER_SPEC]: 'change_cipher_spec',
@@ -64,7 +65,8 @@ export function looksLikeDtls(buf: Buffer): boolean {
 /**
  *  'malformed' — not a sequence of well-formed DTLS 1.x records; drop it.
  *  'forward'   — hand the datagram to werift-dtls untouched.
- *  'inspect'   — it carries an alert or an epoch-0 ClientHello; split it with parseDtlsRecords.
+ *  'inspect'   — it carries an alert or an epoch-0 ClientHello / HelloVerifyRequest;
+ *                split it with parseDtlsRecords.
  * Allocation-free, because every datagram of a data channel passes through it.
  */
 export type DtlsDatagramKind = 'malformed' | 'forward' | 'inspect';
@@ -83,13 +85,9 @@ export function classifyDtlsDatagram(buf: Buffer): DtlsDatagramKind {
     const len = buf.readUInt16BE(off + 11);
     if (len > MAX_FRAGMENT || off + DTLS_RECORD_HEADER_LENGTH + len > buf.length) return 'malformed';
     if (type === CT_ALERT) inspect = true;
-    else if (
-      type === CT_HANDSHAKE &&
-      len > 0 &&
-      buf.readUInt16BE(off + 3) === 0 &&
-      buf[off + DTLS_RECORD_HEADER_LENGTH] === HANDSHAKE_CLIENT_HELLO
-    ) {
-      inspect = true;
+    else if (type === CT_HANDSHAKE && len > 0 && buf.readUInt16BE(off + 3) === 0) {
+      const msgType = buf[off + DTLS_RECORD_HEADER_LENGTH];
+      if (msgType === HANDSHAKE_CLIENT_HELLO || msgType === HANDSHAKE_HELLO_VERIFY_REQUEST) inspect = true;
     }
     off += DTLS_RECORD_HEADER_LENGTH + len;
   }
@@ -129,6 +127,11 @@ export function serializeDtlsRecord(r: DtlsRecord): Buffer {
 /** True for an epoch-0 handshake record whose (first) message is a ClientHello. */
 export function isClientHelloRecord(r: DtlsRecord): boolean {
   return r.contentType === 'handshake' && r.epoch === 0 && r.fragment[0] === HANDSHAKE_CLIENT_HELLO;
+}
+
+/** True for an epoch-0 handshake record whose (first) message is a HelloVerifyRequest. */
+export function isHelloVerifyRequestRecord(r: DtlsRecord): boolean {
+  return r.contentType === 'handshake' && r.epoch === 0 && r.fragment[0] === HANDSHAKE_HELLO_VERIFY_REQUEST;
 }
 
 // Alert: RFC 5246 §7.2 (https://www.rfc-editor.org/rfc/rfc5246#section-7.2)

@@ -49,16 +49,15 @@ function sha256(cert: DtlsCertificate): DtlsFingerprint {
 }
 
 function makePair(o: PairOptions = {}) {
-  let client: DtlsSession | undefined;
-  let server: DtlsSession | undefined;
+  const peers: { client?: DtlsSession; server?: DtlsSession } = {};
   const deliver = (from: 'client' | 'server', buf: Buffer): void => {
     const out = o.tap ? o.tap(from, Buffer.from(buf)) : Buffer.from(buf);
     if (out === undefined) return;
-    setImmediate(() => (from === 'client' ? server : client)?.handleDatagram(out));
+    setImmediate(() => (from === 'client' ? peers.server : peers.client)?.handleDatagram(out));
   };
   const withFp = (fp: DtlsFingerprint | null | undefined, dflt: DtlsFingerprint) =>
     fp === null ? {} : { remoteFingerprint: fp ?? dflt };
-  client = new DtlsSession({
+  const client = new DtlsSession({
     role: 'client',
     certificate: clientCert,
     srtpProfiles: o.clientProfiles ?? [...SRTP_PROFILE_IDS],
@@ -67,7 +66,7 @@ function makePair(o: PairOptions = {}) {
     handshakeTimeoutMs: 10_000,
     ...o.client,
   });
-  server = new DtlsSession({
+  const server = new DtlsSession({
     role: 'server',
     certificate: serverCert,
     srtpProfiles: o.serverProfiles ?? [...SRTP_PROFILE_IDS],
@@ -76,6 +75,8 @@ function makePair(o: PairOptions = {}) {
     handshakeTimeoutMs: 10_000,
     ...o.server,
   });
+  peers.client = client;
+  peers.server = server;
   return { client, server };
 }
 
@@ -308,6 +309,46 @@ describe('DtlsSession in-process handshake', TEST_TIMEOUT, () => {
     await until(() => settled(c) && settled(s));
     assert.ok(dropped);
     assert.ok(c.connected && s.connected);
+    client.close();
+    server.close();
+  });
+
+  it('tolerates every datagram arriving twice', async () => {
+    const peers: { client?: DtlsSession; server?: DtlsSession } = {};
+    const twice = (to: 'client' | 'server') => (b: Buffer) => {
+      const copy = Buffer.from(b);
+      setImmediate(() => peers[to]?.handleDatagram(copy));
+      setImmediate(() => peers[to]?.handleDatagram(Buffer.from(copy)));
+    };
+    const client = new DtlsSession({
+      role: 'client',
+      certificate: clientCert,
+      srtpProfiles: [0x0007],
+      remoteFingerprint: sha256(serverCert),
+      send: twice('server'),
+    });
+    const server = new DtlsSession({
+      role: 'server',
+      certificate: serverCert,
+      srtpProfiles: [0x0007],
+      remoteFingerprint: sha256(clientCert),
+      send: twice('client'),
+    });
+    Object.assign(peers, { client, server });
+    const c = watch(client);
+    const s = watch(server);
+    const got: string[] = [];
+    server.on('data', (d) => got.push(d.toString()));
+    client.start();
+    await until(() => settled(c) && settled(s));
+    assert.equal(c.failed, undefined);
+    assert.equal(s.failed, undefined);
+    const ci = c.connected;
+    const si = s.connected;
+    assert.ok(ci && si && ci.srtpProfileId !== null && si.srtpProfileId !== null);
+    assert.deepEqual(ci.localMasterKey, si.remoteMasterKey);
+    client.sendApplicationData(Buffer.from('x'));
+    await until(() => got.length >= 1);
     client.close();
     server.close();
   });

@@ -7,7 +7,8 @@
 //  - alerts are handled here (werift ignores fatal alerts and treats any
 //    alert, including unauthenticated plaintext ones, as a close);
 //  - a ClientHello after the handshake is dropped (werift would silently
-//    renegotiate and replace the keys);
+//    renegotiate and replace the keys), and so is a repeated HelloVerifyRequest
+//    (werift's client throws on one, e.g. when a datagram is duplicated);
 //  - the peer's signatures and Finished are verified (werift checks neither);
 //  - close() sends close_notify (werift's close only closes its transport);
 //  - a handshake deadline with an unref'd timer.
@@ -19,16 +20,27 @@ import {
   ALERT_CLOSE_NOTIFY,
   classifyDtlsDatagram,
   isClientHelloRecord,
+  isHelloVerifyRequestRecord,
   parseDtlsAlert,
   parseDtlsRecords,
   serializeDtlsAlert,
   serializeDtlsRecord,
 } from './records.js';
 import type { DtlsAlert, DtlsRecord } from './records.js';
-import { isSrtpProfileId, srtpProfileKeyLengths } from './srtp-profiles.js';
+import { isSrtpProfileId } from './srtp-profiles.js';
+import { DTLS_SRTP_EXPORTER_LABEL, splitSrtpKeyingMaterial, srtpKeyingMaterialLength } from './srtp-keys.js';
+import type { DtlsSrtpKeys } from './srtp-keys.js';
 import type { SrtpProfileId } from './srtp-profiles.js';
 import { TypedEmitter } from './typed-emitter.js';
-import { DtlsClient, DtlsPlaintext, DtlsServer, createPlaintext } from './werift.js';
+import {
+  DtlsClient,
+  DtlsPlaintext,
+  DtlsServer,
+  createPlaintext,
+  quiesce,
+  retireClientFlight5,
+  sentCookieHello,
+} from './werift.js';
 import type { DtlsSocket, DtlsSocketOptions, FragmentedHandshake, WeriftTransport } from './werift.js';
 
 export type DtlsRole = 'client' | 'server';
@@ -49,13 +61,7 @@ export interface DtlsFailure {
   message: string;
 }
 
-export interface DtlsSrtpKeys {
-  srtpProfileId: SrtpProfileId;
-  localMasterKey: Buffer;
-  localMasterSalt: Buffer;
-  remoteMasterKey: Buffer;
-  remoteMasterSalt: Buffer;
-}
+export type { DtlsSrtpKeys };
 
 /** srtpProfileId is null when the peer negotiated no SRTP profile (data channels only). */
 export type DtlsConnectedInfo = (DtlsSrtpKeys | { srtpProfileId: null }) & { remoteCertificateDer: Buffer };
@@ -86,17 +92,11 @@ export interface DtlsSessionStats {
 }
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
-const EXPORTER_LABEL = 'EXTRACTOR-dtls_srtp';
 const CONTENT_TYPE_ALERT = 21;
 const ALERT_HANDSHAKE_FAILURE = 40;
 const ALERT_BAD_CERTIFICATE = 42;
 // werift's Transport.onData carries a peer address that it never reads.
 const NO_ADDRESS: [string, number] = ['', 0];
-
-const INERT_FLIGHT = Object.freeze({
-  handleHandshake: (): void => undefined,
-  exec: async (): Promise<void> => undefined,
-});
 
 export class DtlsSession {
   readonly role: DtlsRole;
@@ -205,6 +205,7 @@ export class DtlsSession {
         if (this.#detached) break;
         if (record.contentType === 'alert') this.#onAlertRecord(record);
         else if (isClientHelloRecord(record) && this.#sock.connected) this.#drop();
+        else if (isHelloVerifyRequestRecord(record) && sentCookieHello(this.#sock)) this.#drop();
         else this.#feed(serializeDtlsRecord(record));
       }
     } catch {
@@ -257,16 +258,6 @@ export class DtlsSession {
     };
   }
 
-  // werift's client handles each handshake message in its own async task, and
-  // a message that arrived before ServerHello waits (polling) for the flight-5
-  // builder to exist. If it wakes after the handshake, werift re-runs flight 5:
-  // a fresh ECDHE key, a new master secret and a clobbered record cipher on a
-  // live association. An inert builder turns those late wake-ups into no-ops
-  // (and, unlike removing it, lets their polling end at once).
-  #retireClientFlight5(): void {
-    (this.#sock as unknown as { flight5?: unknown }).flight5 = INERT_FLIGHT;
-  }
-
   #feed(buf: Buffer): void {
     this.#transport.onData(buf, NO_ADDRESS);
   }
@@ -311,7 +302,7 @@ export class DtlsSession {
   #onHandshakeComplete(): void {
     // werift's server can report completion twice when the client retransmits its last flight.
     if (this.#handshakeDone || this.#detached) return;
-    if (this.role === 'client') this.#retireClientFlight5();
+    if (this.role === 'client') retireClientFlight5(this.#sock);
     const failure = authenticatePeer(this.role, this.#sock, this.#serverFinished);
     if (failure !== undefined) {
       const reason = failure.reason === 'no-certificate' ? 'no-certificate' : 'peer-authentication';
@@ -333,7 +324,9 @@ export class DtlsSession {
     const negotiated = this.#sock.srtp.srtpProfile as number | undefined;
     let info: DtlsConnectedInfo;
     if (negotiated !== undefined && this.#srtpProfiles.includes(negotiated as SrtpProfileId)) {
-      info = { ...this.#exportSrtpKeys(negotiated as SrtpProfileId), remoteCertificateDer: der };
+      const profile = negotiated as SrtpProfileId;
+      const material = this.#sock.exportKeyingMaterial(DTLS_SRTP_EXPORTER_LABEL, srtpKeyingMaterialLength(profile));
+      info = { ...(splitSrtpKeyingMaterial(material, profile, this.role) as DtlsSrtpKeys), remoteCertificateDer: der };
     } else if (negotiated === undefined) {
       info = { srtpProfileId: null, remoteCertificateDer: der };
     } else {
@@ -342,24 +335,6 @@ export class DtlsSession {
     }
     this.#setState('connected');
     this.#events.emit('connected', info);
-  }
-
-  // RFC 5764 §4.2: client_write_key | server_write_key | client_write_salt | server_write_salt.
-  #exportSrtpKeys(profile: SrtpProfileId): DtlsSrtpKeys {
-    const { keyLength: k, saltLength: s } = srtpProfileKeyLengths(profile);
-    const m = this.#sock.exportKeyingMaterial(EXPORTER_LABEL, 2 * (k + s));
-    const clientKey = Buffer.from(m.subarray(0, k));
-    const serverKey = Buffer.from(m.subarray(k, 2 * k));
-    const clientSalt = Buffer.from(m.subarray(2 * k, 2 * k + s));
-    const serverSalt = Buffer.from(m.subarray(2 * k + s, 2 * (k + s)));
-    const client = this.role === 'client';
-    return {
-      srtpProfileId: profile,
-      localMasterKey: client ? clientKey : serverKey,
-      localMasterSalt: client ? clientSalt : serverSalt,
-      remoteMasterKey: client ? serverKey : clientKey,
-      remoteMasterSalt: client ? serverSalt : clientSalt,
-    };
   }
 
   #onApplicationData(data: Buffer): void {
@@ -395,21 +370,11 @@ export class DtlsSession {
     this.#events.emit('failed', { reason, message });
   }
 
-  // werift's flight retransmissions sleep on ref'd timers/promises timeouts that
-  // cannot be cancelled. Pinning its flight counter past every "next flight"
-  // (late handlers would otherwise lower it again) makes each loop finish at
-  // its next wake-up instead of retrying for ~33 s and holding the process.
   #detach(): void {
     this.#detached = true;
     this.#clearTimer();
     this.#transport.closed = true;
-    this.#sock.onHandleHandshakes = async () => undefined;
-    if (this.role === 'client') this.#retireClientFlight5();
-    Object.defineProperty(this.#sock.dtls, 'flight', {
-      configurable: true,
-      get: () => Number.MAX_SAFE_INTEGER,
-      set: () => undefined,
-    });
+    quiesce(this.#sock);
     this.#sock.onConnect.allUnsubscribe();
     this.#sock.onData.allUnsubscribe();
     this.#sock.onError.allUnsubscribe();
