@@ -163,7 +163,7 @@ export abstract class WorkerTransport implements RequestHandler {
     this.sendRtpToWire(packet, length);
   }
 
-  protected stats(): Record<string, unknown> {
+  protected stats(): { rtpBytesReceived: number; rtpBytesSent: number; dropped: Record<string, number> } {
     return {
       rtpBytesReceived: this.rtpBytesReceived,
       rtpBytesSent: this.rtpBytesSent,

@@ -277,7 +277,11 @@ export class WorkerWebRtcTransport extends WorkerTransport {
         this.#onDtls(msg);
         return;
       case 'rtp': {
-        if (!this.#srtp || !this.#tuples.has(tuple.id)) {
+        if (!this.#tuples.has(tuple.id)) {
+          this.dropped.add('rtp-from-unknown-tuple');
+          return;
+        }
+        if (!this.#srtp) {
           this.dropped.add('rtp-before-srtp');
           return;
         }
@@ -290,7 +294,11 @@ export class WorkerWebRtcTransport extends WorkerTransport {
         return;
       }
       case 'rtcp': {
-        if (!this.#srtp || !this.#tuples.has(tuple.id)) {
+        if (!this.#tuples.has(tuple.id)) {
+          this.dropped.add('rtcp-from-unknown-tuple');
+          return;
+        }
+        if (!this.#srtp) {
           this.dropped.add('rtcp-before-srtp');
           return;
         }
@@ -452,7 +460,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       iceRole: 'controlled',
       iceState: this.#iceState,
       dtlsState: this.#dtlsState,
-      dropped: s.dropped,
+      dropped: this.#dtls ? { ...s.dropped, 'dtls-dropped': this.#dtls.stats.datagramsDropped } : s.dropped,
     };
     if (tuple) {
       record.iceSelectedTuple = {
