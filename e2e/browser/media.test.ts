@@ -19,6 +19,7 @@ const CODECS: Record<string, types.RtpCodecCapability> = {
     clockRate: 90000,
     parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
   },
+  AV1: { kind: 'video', mimeType: 'video/AV1', clockRate: 90000 },
 };
 
 let browser: Browser;
@@ -84,6 +85,14 @@ for (const [name, codec] of Object.entries(CODECS)) {
         await sleep(1000);
         const a2 = await stats(audio.id);
         assert.ok(a2.packetsReceived > a1.packetsReceived, `audio packetsReceived rose: ${a1.packetsReceived} -> ${a2.packetsReceived}`);
+
+        // RTCP both ways: B got the SFU's sender reports, A got its receiver reports.
+        await waitFor('sender reports at B', 10_000, async () => ((await stats(audio.id)).remoteSenderReports > 0 ? true : undefined));
+        const remote = await waitFor('receiver reports at A', 10_000, async () => {
+          const r = await a.evaluate(() => (window as any).msTest.producerRemoteInbound());
+          return r.audio && r.video ? r : undefined;
+        });
+        assert.ok(remote.video.roundTripTime !== undefined, 'A computed an RTT from the SFU receiver reports');
 
         const producer = fixture.producers.get(ids.video)!;
         assert.equal(producer.rtpParameters.codecs[0]!.mimeType.toLowerCase(), codec.mimeType.toLowerCase());

@@ -7,13 +7,10 @@ import { createRequire } from 'node:module';
 import type { types as clientTypes } from 'mediasoup-client';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const wrtc = require('@roamhq/wrtc');
 (globalThis as any).RTCPeerConnection = wrtc.RTCPeerConnection;
 (globalThis as any).MediaStream = wrtc.MediaStream;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Device } = require('mediasoup-client') as typeof import('mediasoup-client');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Chrome111 } = require('mediasoup-client/handlers/Chrome111');
 
 export type Signal = (method: string, data?: any) => Promise<any>;

@@ -79,7 +79,11 @@
     const consumer = state.consumers[consumerId];
     const report = await consumer.getStats();
     let inbound;
-    report.forEach((s) => { if (s.type === 'inbound-rtp') inbound = s; });
+    let remoteOutbound;
+    report.forEach((s) => {
+      if (s.type === 'inbound-rtp') inbound = s;
+      if (s.type === 'remote-outbound-rtp') remoteOutbound = s;
+    });
     const element = state.elements[consumerId];
     return {
       framesDecoded: inbound?.framesDecoded ?? 0,
@@ -89,8 +93,20 @@
       totalSamplesReceived: inbound?.totalSamplesReceived ?? 0,
       frameWidth: inbound?.frameWidth ?? 0,
       codecId: inbound?.codecId,
+      // Present once the SFU's sender reports arrive (lip sync).
+      remoteSenderReports: remoteOutbound?.reportsSent ?? 0,
       videoWidth: element && element.videoWidth !== undefined ? element.videoWidth : 0,
     };
+  }
+
+  /** remote-inbound-rtp per producer: present once the SFU's receiver reports arrive. */
+  async function producerRemoteInbound() {
+    const out = {};
+    for (const producer of Object.values(state.producers)) {
+      const report = await producer.getStats();
+      report.forEach((s) => { if (s.type === 'remote-inbound-rtp') out[producer.kind] = { packetsLost: s.packetsLost, roundTripTime: s.roundTripTime }; });
+    }
+    return out;
   }
 
   async function senderCodecs() {
@@ -102,5 +118,5 @@
     return out;
   }
 
-  window.msTest = { produce, consume, consumerStats, senderCodecs, state };
+  window.msTest = { produce, consume, consumerStats, senderCodecs, producerRemoteInbound, state };
 })();

@@ -104,7 +104,7 @@ async function produce(
     sent = JSON.parse(JSON.stringify(rtpParameters)) as RtpParameters;
     callback({ id: 'producer-1' });
   });
-  await transport.produce({ track: new FakeMediaStreamTrack({ kind }) as unknown as clientTypes.ProducerOptions['track'], ...options });
+  await transport.produce({ track: new FakeMediaStreamTrack({ kind }) as unknown as MediaStreamTrack, ...options });
   assert.ok(sent);
   return sent;
 }

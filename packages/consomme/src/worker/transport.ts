@@ -208,7 +208,7 @@ export abstract class WorkerTransport implements RequestHandler {
       if (ext.uri === 'urn:ietf:params:rtp-hdrext:sdes:mid') this.#midExtensionIds.add(ext.id);
     }
     this.ctx.register(producer.id, {
-      handleRequest: (method, data) => {
+      handleRequest: (method) => {
         if (method === 'producer.close') {
           this.#closeProducer(producer);
           return undefined;

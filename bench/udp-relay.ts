@@ -1,0 +1,77 @@
+// The "floor" of bench/packet-path.ts: a bare Node UDP relay in its own process, so
+// that process.cpuUsage() counts the relay alone. Each datagram that arrives on one
+// socket is sent to every sink the way the SFU sends (socket.send(buf, port, ip) on
+// an unconnected socket), with no parsing and no crypto. The parent floods it,
+// then reads back, per slice, how many sends it made per CPU-second.
+// Not meant to be run by hand: bench/packet-path.ts forks it.
+import dgram from 'node:dgram';
+
+export interface RelayJob {
+  readonly sinks: readonly number[];
+  readonly warmupMs: number;
+  readonly slices: number;
+  readonly sliceMs: number;
+}
+
+export interface RelaySlice {
+  readonly received: number;
+  readonly sent: number;
+  readonly cpuUs: number;
+  readonly wallNs: number;
+}
+
+export type RelayMessage =
+  | { readonly type: 'ready'; readonly port: number }
+  | { readonly type: 'done'; readonly slices: RelaySlice[]; readonly sendErrors: number };
+
+const HOST = '127.0.0.1';
+// The parent kills us when done; this only fires if it could not.
+const guard = setTimeout(() => process.exit(2), 90_000);
+process.on('disconnect', () => process.exit(0));
+
+function send(message: RelayMessage, then?: () => void): void {
+  process.send?.(message, undefined, {}, () => then?.());
+}
+
+process.once('message', (job: RelayJob) => {
+  const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
+  const sinks = job.sinks;
+  let received = 0;
+  let sent = 0;
+  let sendErrors = 0;
+  socket.on('error', () => sendErrors++);
+  socket.on('message', (msg: Buffer) => {
+    received++;
+    for (let i = 0; i < sinks.length; i++) socket.send(msg, sinks[i], HOST);
+    sent += sinks.length;
+  });
+  socket.bind(0, HOST, () => {
+    send({ type: 'ready', port: socket.address().port });
+    // The parent starts its flood on 'ready'; the warmup covers its ramp-up.
+    const slices: RelaySlice[] = [];
+    let mark = { received, sent, cpu: process.cpuUsage(), wall: process.hrtime.bigint() };
+    const take = (): void => {
+      const cpu = process.cpuUsage(mark.cpu);
+      const wall = process.hrtime.bigint();
+      slices.push({
+        received: received - mark.received,
+        sent: sent - mark.sent,
+        cpuUs: cpu.user + cpu.system,
+        wallNs: Number(wall - mark.wall),
+      });
+      mark = { received, sent, cpu: process.cpuUsage(), wall: process.hrtime.bigint() };
+    };
+    const next = (): void => {
+      take();
+      if (slices.length <= job.slices) {
+        setTimeout(next, job.sliceMs);
+        return;
+      }
+      clearTimeout(guard);
+      socket.close();
+      // The first slice was the warmup.
+      send({ type: 'done', slices: slices.slice(1), sendErrors }, () => process.exit(0));
+    };
+    setTimeout(next, job.warmupMs);
+  });
+});
