@@ -111,19 +111,23 @@ function spread(values: number[]): Spread {
 }
 
 interface Rates {
+  /** Per CPU-second of this process (all its threads: GC and compiler included). */
   inPps: Spread;
   outPps: Spread;
-  /** Wall ns per produced packet. */
+  /** Process CPU ns per produced packet. */
   nsOut: Spread;
-  /** Process CPU time (GC and compiler threads included) over wall time. */
+  /** Wall ns per produced packet (inflated when other processes take the core). */
+  wallNsOut: Spread;
+  /** Process CPU time over wall time. */
   cpuPerWall: number;
 }
 
 function rates(slices: Slice[]): Rates {
   return {
-    inPps: spread(slices.map((s) => (s.in * 1e9) / s.wallNs)),
-    outPps: spread(slices.map((s) => (s.out * 1e9) / s.wallNs)),
-    nsOut: spread(slices.map((s) => s.wallNs / s.out)),
+    inPps: spread(slices.map((s) => (s.in * 1e6) / s.cpuUs)),
+    outPps: spread(slices.map((s) => (s.out * 1e6) / s.cpuUs)),
+    nsOut: spread(slices.map((s) => (s.cpuUs * 1e3) / s.out)),
+    wallNsOut: spread(slices.map((s) => s.wallNs / s.out)),
     cpuPerWall: spread(slices.map((s) => (s.cpuUs * 1000) / s.wallNs)).median,
   };
 }
@@ -580,6 +584,9 @@ interface RelayRates {
   /** Relay CPU over wall time: near 1 means the flood kept it saturated. */
   utilization: number;
   receivedPps: number;
+  floodPps: number;
+  /** Datagrams the kernel dropped at the relay's full inbound queue during the slices: > 0 means saturated. */
+  inboundDrops: number | undefined;
 }
 
 async function measureRelay(fanout: number): Promise<RelayRates> {
@@ -594,9 +601,11 @@ async function measureRelay(fanout: number): Promise<RelayRates> {
   const flood = dgram.createSocket({ type: 'udp4', sendBufferSize: 1 << 20 });
   flood.on('error', () => undefined); // e.g. ECONNREFUSED once the relay is gone
   let flooding = false;
+  let floodSent = 0;
+  let floodStart = 0;
   try {
     const job: RelayJob = { sinks: sinks.ports, warmupMs: Math.max(1000, WARMUP_MS), slices: SLICES, sliceMs: SLICE_MS };
-    const done = new Promise<{ slices: RelaySlice[]; sendErrors: number }>((resolve, reject) => {
+    const done = new Promise<{ slices: RelaySlice[]; sendErrors: number; inboundDrops: number | undefined }>((resolve, reject) => {
       relay.on('message', (m: RelayMessage) => {
         if (m.type === 'ready') {
           flood.bind(0, HOST, () => {
@@ -605,9 +614,11 @@ async function measureRelay(fanout: number): Promise<RelayRates> {
               const packet = randomBytes(PACKET_SIZE + 10);
               packet[0] = 0x90;
               packet[1] = VP8_PT;
+              floodStart = performance.now();
               const pump = (): void => {
                 if (!flooding) return;
                 for (let i = 0; i < 128; i++) flood.send(packet);
+                floodSent += 128;
                 setImmediate(pump);
               };
               pump();
@@ -620,13 +631,16 @@ async function measureRelay(fanout: number): Promise<RelayRates> {
       relay.once('exit', (code) => reject(new Error(`relay exited (${code}) before reporting`)));
     });
     relay.send(job);
-    const { slices } = await done;
+    const { slices, inboundDrops } = await done;
+    const floodPps = (floodSent * 1000) / (performance.now() - floodStart);
     const perCpu = slices.map((s) => (s.sent * 1e6) / s.cpuUs);
     return {
       perCpuSecond: spread(perCpu),
       nsOut: spread(perCpu.map((r) => 1e9 / r)),
       utilization: spread(slices.map((s) => (s.cpuUs * 1000) / s.wallNs)).median,
       receivedPps: spread(slices.map((s) => (s.received * 1e9) / s.wallNs)).median,
+      floodPps,
+      inboundDrops,
     };
   } finally {
     flooding = false;

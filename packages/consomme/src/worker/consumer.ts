@@ -59,7 +59,7 @@ export class WorkerConsumer implements RequestHandler {
   #closed = false;
   /** Video must restart on a keyframe: after creation, a resume or a loss the receiver cannot repair. */
   #waitingForKeyFrame: boolean;
-  #synced = false;
+  #syncRequired = true;
   #lastScore = -1;
 
   constructor(init: ConsumerInit, ctx: WorkerContext, host: ConsumerHost) {
@@ -157,21 +157,16 @@ export class WorkerConsumer implements RequestHandler {
 
   /** Forward one producer packet (router id space). Never throws. */
   sendRtp(packet: RtpPacket, keyFrame: boolean): void {
-    if (!this.active) {
-      if (this.#synced) this.#seq.drop(packet.sequenceNumber);
-      return;
-    }
+    if (!this.active) return;
     if (this.#waitingForKeyFrame) {
-      if (!keyFrame) {
-        if (this.#synced) this.#seq.drop(packet.sequenceNumber);
-        return;
-      }
+      if (!keyFrame) return;
       this.#waitingForKeyFrame = false;
+    }
+    // After creation or any pause (ours or the producer's) the next forwarded
+    // packet follows the last one we sent, so the receiver sees no gap.
+    if (this.#syncRequired) {
       this.#seq.sync(packet.sequenceNumber);
-      this.#synced = true;
-    } else if (!this.#synced) {
-      this.#seq.sync(packet.sequenceNumber);
-      this.#synced = true;
+      this.#syncRequired = false;
     }
     const seq = this.#seq.input(packet.sequenceNumber);
     if (seq === undefined) return;
@@ -228,6 +223,7 @@ export class WorkerConsumer implements RequestHandler {
   }
 
   #restart(): void {
+    this.#syncRequired = true;
     if (this.kind === 'video') {
       this.#waitingForKeyFrame = true;
       this.#host.requestKeyFrame(this);

@@ -34,6 +34,8 @@ export interface ProducerHost {
 
 const RTCP_SENDER_SSRC = 1;
 
+export type ProducerDropReason = 'rtx-padding' | 'rtx-malformed' | 'rtp-unknown-payload-type';
+
 /**
  * The receiving end of one producer: maps payload types, SSRCs and header
  * extension ids into the router's space, unwraps RTX, tracks loss (NACK),
@@ -180,19 +182,22 @@ export class WorkerProducer implements RequestHandler {
 
   /**
    * Takes one received RTP packet (already SRTP-decrypted and parsed). Never
-   * throws. Returns false when the packet was dropped (unknown payload type).
+   * throws. Returns the reason when the packet is not forwarded, for the
+   * transport's drop counters.
    */
-  receiveRtp(packet: RtpPacket, now: number): boolean {
+  receiveRtp(packet: RtpPacket, now: number): ProducerDropReason | undefined {
     let isRtx = false;
     if (packet.ssrc === this.#rtxSsrc || this.#rtxApt[packet.payloadType] !== -1) {
+      // Padding-only RTX packets are bandwidth probes: nothing to repair.
+      if (packet.payloadLength === 0) return 'rtx-padding';
       const repaired = this.#unwrapRtx(packet);
-      if (!repaired) return false;
+      if (!repaired) return 'rtx-malformed';
       packet = repaired;
       isRtx = true;
       this.#rtxPackets++;
     }
     const mappedPt = this.#payloadTypeMap[packet.payloadType] ?? -1;
-    if (mappedPt < 0) return false;
+    if (mappedPt < 0) return 'rtp-unknown-payload-type';
     const mime = this.#mimeByPt.get(packet.payloadType) ?? '';
     const keyFrame = this.kind === 'video' && isKeyFrame(mime, packet.payload);
     this.#stats.onPacket(packet.sequenceNumber, packet.timestamp, packet.byteLength, now, isRtx);
@@ -202,12 +207,12 @@ export class WorkerProducer implements RequestHandler {
       if (decision.keyFrameNeeded) this.requestKeyFrame(true);
     }
     if (keyFrame) this.#throttle.onKeyFrame(now);
-    if (this.#paused) return true;
+    if (this.#paused) return undefined;
     packet.ssrc = this.mappedSsrc;
     packet.payloadType = mappedPt;
     packet.remapExtensions(this.#extensionMap);
     this.#host.forward(this, packet, keyFrame);
-    return true;
+    return undefined;
   }
 
   /** Periodic work: NACK retries, RTCP receiver report, score. */

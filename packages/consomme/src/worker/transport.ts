@@ -117,7 +117,8 @@ export abstract class WorkerTransport implements RequestHandler {
       return;
     }
     if (producer.closed) return;
-    if (!producer.receiveRtp(packet, this.ctx.now())) this.dropped.add('rtp-unknown-payload-type');
+    const dropReason = producer.receiveRtp(packet, this.ctx.now());
+    if (dropReason) this.dropped.add(dropReason);
   }
 
   /** One decrypted RTCP compound from the endpoint. Never throws. */

@@ -5,6 +5,7 @@
 // then reads back, per slice, how many sends it made per CPU-second.
 // Not meant to be run by hand: bench/packet-path.ts forks it.
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 
 export interface RelayJob {
   readonly sinks: readonly number[];
@@ -22,12 +23,25 @@ export interface RelaySlice {
 
 export type RelayMessage =
   | { readonly type: 'ready'; readonly port: number }
-  | { readonly type: 'done'; readonly slices: RelaySlice[]; readonly sendErrors: number };
+  | { readonly type: 'done'; readonly slices: RelaySlice[]; readonly sendErrors: number; readonly inboundDrops: number | undefined };
 
 const HOST = '127.0.0.1';
 // The parent kills us when done; this only fires if it could not.
 const guard = setTimeout(() => process.exit(2), 90_000);
 process.on('disconnect', () => process.exit(0));
+
+/** Datagrams the kernel dropped because our inbound queue was full (Linux), i.e. proof of saturation. */
+function inboundDrops(port: number): number | undefined {
+  try {
+    const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+    const line = readFileSync('/proc/net/udp', 'utf8')
+      .split('\n')
+      .find((l) => l.trim().split(/\s+/)[1] === local);
+    return line === undefined ? undefined : Number(line.trim().split(/\s+/).at(-1));
+  } catch {
+    return undefined;
+  }
+}
 
 function send(message: RelayMessage, then?: () => void): void {
   process.send?.(message, undefined, {}, () => then?.());
@@ -48,6 +62,8 @@ process.once('message', (job: RelayJob) => {
   socket.bind(0, HOST, () => {
     send({ type: 'ready', port: socket.address().port });
     // The parent starts its flood on 'ready'; the warmup covers its ramp-up.
+    const port = socket.address().port;
+    let dropsAtStart: number | undefined;
     const slices: RelaySlice[] = [];
     let mark = { received, sent, cpu: process.cpuUsage(), wall: process.hrtime.bigint() };
     const take = (): void => {
@@ -63,14 +79,17 @@ process.once('message', (job: RelayJob) => {
     };
     const next = (): void => {
       take();
+      if (slices.length === 1) dropsAtStart = inboundDrops(port);
       if (slices.length <= job.slices) {
         setTimeout(next, job.sliceMs);
         return;
       }
       clearTimeout(guard);
+      const dropsAtEnd = inboundDrops(port);
+      const drops = dropsAtStart === undefined || dropsAtEnd === undefined ? undefined : dropsAtEnd - dropsAtStart;
       socket.close();
       // The first slice was the warmup.
-      send({ type: 'done', slices: slices.slice(1), sendErrors }, () => process.exit(0));
+      send({ type: 'done', slices: slices.slice(1), sendErrors, inboundDrops: drops }, () => process.exit(0));
     };
     setTimeout(next, job.warmupMs);
   });
