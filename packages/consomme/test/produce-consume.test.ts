@@ -80,6 +80,32 @@ describe('produce() arguments', { timeout: 30_000 }, () => {
     });
   }
 
+  // Bug (api/transport.ts produce): mediasoup rejects empty codecs ("empty
+  // codecs") and empty encodings ("empty encodings") with TypeError. Here empty
+  // codecs make a producer nothing can consume, and empty encodings crash the
+  // worker's WorkerProducer constructor (worker/producer.ts, encodings[0]!), whose
+  // "Cannot read properties of undefined" only happens to be a TypeError.
+  test('empty codecs or empty/absent encodings → TypeError naming the field', async () => {
+    const { send, close } = await transports();
+    try {
+      const cases: [string, RtpParameters, RegExp][] = [
+        ['codecs []', { ...opusRtpParameters(), codecs: [] }, /codecs/],
+        ['encodings []', { ...opusRtpParameters(), encodings: [] }, /encodings/],
+        ['no encodings', { ...opusRtpParameters(), encodings: undefined as never }, /encodings/],
+      ];
+      for (const [name, rtpParameters, field] of cases) {
+        await assert.rejects(send.produce({ kind: 'audio', rtpParameters }), (error: Error) => {
+          assert.ok(error instanceof TypeError, `${name}: ${error.name}`);
+          assert.match(error.message, field, `${name}: ${error.message}`);
+          assert.doesNotMatch(error.message, /Cannot read properties/, `${name}: a crash, not a validation`);
+          return true;
+        }, name);
+      }
+    } finally {
+      close();
+    }
+  });
+
   test('a codec the router lacks → UnsupportedError', async () => {
     const { send, close } = await transports();
     try {
@@ -252,6 +278,35 @@ describe('produce and consume (no client)', { timeout: 30_000 }, () => {
       await Promise.all([resumed, lateResumed]);
       assert.equal(consumer.producerPaused, false);
       assert.equal(late.producerPaused, false);
+    } finally {
+      close();
+    }
+  });
+
+  test("consumer.pause()/resume()/close(): observer events once, the producer unaffected", async () => {
+    const { send, recv, close } = await transports();
+    try {
+      const producer = await send.produce({ kind: 'audio', rtpParameters: opusRtpParameters() });
+      const consumer = await recv.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
+      const pauses = countEvents(consumer.observer, 'pause');
+      const resumes = countEvents(consumer.observer, 'resume');
+      const closes = countEvents(consumer.observer, 'close');
+      await consumer.pause();
+      await consumer.pause();
+      assert.equal(consumer.paused, true);
+      assert.equal(pauses.count, 1);
+      await consumer.resume();
+      await consumer.resume();
+      assert.equal(consumer.paused, false);
+      assert.equal(resumes.count, 1);
+      consumer.close();
+      consumer.close();
+      assert.equal(consumer.closed, true);
+      assert.equal(closes.count, 1);
+      assert.equal(producer.closed, false);
+      assert.equal(router.canConsume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities }), true);
+      const again = await recv.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
+      assert.equal(again.closed, false);
     } finally {
       close();
     }

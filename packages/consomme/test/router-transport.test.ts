@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as mediasoup from 'consomme';
-import { SEED_CODECS, WorkerPool, countEvents, pickFreeUdpPort, udpPortFree, waitEvent, waitUntil } from './helpers.js';
+import { SEED_CODECS, WorkerPool, countEvents, pickFreeUdpPort, udpPortFree, waitEvent, waitUntil, withTimeout } from './helpers.js';
 
 type WebRtcTransportOptions = mediasoup.types.WebRtcTransportOptions;
 
@@ -204,6 +204,41 @@ describe('createWebRtcTransport', { timeout: 30_000 }, () => {
     const oldForm = await router.createWebRtcTransport({ listenIps: ['127.0.0.1'], enableTcp: true, preferTcp: true });
     assert.ok(priority(oldForm, 'tcp') > priority(oldForm, 'udp'));
     for (const t of [plain, preferTcp, preferUdp, oldForm]) t.close();
+  });
+
+  test('a failed listenInfo releases the sockets already bound for the others', async () => {
+    const first = await pickFreeUdpPort();
+    const taken = await router.createWebRtcTransport({ listenInfos: [UDP] });
+    const takenPort = taken.iceCandidates[0]!.port;
+    await assert.rejects(
+      router.createWebRtcTransport({ listenInfos: [{ ...UDP, port: first }, { ...UDP, port: takenPort }] }),
+      Error,
+    );
+    await waitUntil(() => udpPortFree(first), 5_000, `port ${first} of the failed transport is released`);
+    taken.close();
+  });
+
+  // Bug (api/webrtc-transport.ts isIp): any non-empty string passes as a listen
+  // ip, and the worker then tries every port of the range, each bind doing a
+  // DNS lookup of the string (~95 ms per port here: 95 s for 1000 ports, over
+  // an hour for the default range). mediasoup rejects a non-IP with TypeError.
+  test('a listen ip that is not an IP address → TypeError, promptly', async () => {
+    const w = await pool.create({ rtcMinPort: 24900, rtcMaxPort: 24999, logLevel: 'none' });
+    try {
+      const r = await w.createRouter();
+      const isTypeError = (error: Error): boolean => {
+        assert.ok(error instanceof TypeError, `${error.name}: ${error.message}`);
+        return true;
+      };
+      for (const ip of ['not-an-ip', '1.2.3', '127.0.0.1:5000']) {
+        const viaInfos = r.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip }] });
+        await assert.rejects(withTimeout(viaInfos, 3_000, `listenInfos ip '${ip}'`), isTypeError);
+        const viaIps = r.createWebRtcTransport({ listenIps: [ip] });
+        await assert.rejects(withTimeout(viaIps, 3_000, `listenIps '${ip}'`), isTypeError);
+      }
+    } finally {
+      w.close();
+    }
   });
 
   const bad: [string, unknown][] = [

@@ -197,6 +197,13 @@ describe('Worker methods', { timeout: 60_000 }, () => {
     await assert.rejects(worker.dump(), mediasoup.InvalidStateError);
   });
 
+  test('close() rejects the requests still in flight with InvalidStateError', async () => {
+    const worker = await pool.create(PORTS);
+    const pending = [worker.createRouter({ mediaCodecs: SEED_CODECS }), worker.getResourceUsage(), worker.dump()];
+    worker.close();
+    for (const p of pending) await assert.rejects(p, mediasoup.InvalidStateError);
+  });
+
   test("worker.observer 'newrouter' and createRouter appData", async () => {
     const worker = await pool.create(PORTS);
     const newRouter = waitEvent(worker.observer, 'newrouter');

@@ -106,6 +106,7 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
       transportId,
       ...request,
     });
+    if (this.#closed) throw new InvalidStateError('router closed while creating the transport');
     const transport = new WebRtcTransport<TransportAppData>({
       id: transportId,
       routerId: this.#id,

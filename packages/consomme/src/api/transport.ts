@@ -175,6 +175,8 @@ export abstract class Transport<
     }
     const rtpParameters = structuredClone(options.rtpParameters);
     validateRtpParameters(rtpParameters);
+    if (rtpParameters.codecs.length === 0) throw new TypeError('empty rtpParameters.codecs');
+    if (!rtpParameters.encodings || rtpParameters.encodings.length === 0) throw new TypeError('empty rtpParameters.encodings');
     const routerRtpCapabilities = this.#getRouterRtpCapabilities();
     const rtpMapping = getProducerRtpParametersMapping(rtpParameters, routerRtpCapabilities);
     const consumableRtpParameters = getConsumableRtpParameters(kind, rtpParameters, routerRtpCapabilities, rtpMapping);
@@ -190,6 +192,7 @@ export abstract class Transport<
       paused,
       keyFrameRequestDelay,
     });
+    if (this.#closed) throw new InvalidStateError('transport closed while producing');
     const producer = new Producer<ProducerAppData>({
       id: producerId,
       transportId: this.#id,
@@ -258,6 +261,7 @@ export abstract class Transport<
         ignoreDtx,
       },
     );
+    if (this.#closed) throw new InvalidStateError('transport closed while consuming');
     const consumer = new Consumer<ConsumerAppData>({
       id: consumerId,
       producerId,

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { InvalidStateError } from '../errors.js';
 import { Transport, type TransportEvents, type TransportInternal, type TransportObserverEvents } from './transport.js';
 import type {
@@ -84,7 +85,7 @@ export type WebRtcTransportObserverEvents = TransportObserverEvents & {
 const SUITES: readonly SrtpCryptoSuite[] = ['AEAD_AES_256_GCM', 'AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'];
 
 function isIp(ip: unknown): ip is string {
-  return typeof ip === 'string' && ip.length > 0;
+  return typeof ip === 'string' && isIP(ip) !== 0;
 }
 
 /** Validate the options and turn listenIps (old form) into listenInfos. */
@@ -98,7 +99,7 @@ export function normalizeWebRtcTransportOptions(options: WebRtcTransportOptions)
     listenInfos = options.listenInfos.map((info) => {
       if (typeof info !== 'object' || info === null) throw new TypeError('wrong listenInfo');
       if (info.protocol !== 'udp' && info.protocol !== 'tcp') throw new TypeError(`wrong listenInfo protocol "${String(info.protocol)}"`);
-      if (!isIp(info.ip)) throw new TypeError('missing listenInfo ip');
+      if (!isIp(info.ip)) throw new TypeError(`listenInfo ip must be an IPv4 or IPv6 address, got ${JSON.stringify(info.ip)}`);
       const out: TransportListenInfo = { protocol: info.protocol, ip: info.ip };
       const announced = info.announcedAddress ?? info.announcedIp;
       if (announced !== undefined) out.announcedAddress = announced;
@@ -121,7 +122,7 @@ export function normalizeWebRtcTransportOptions(options: WebRtcTransportOptions)
     listenInfos = [];
     for (const listenIp of options.listenIps) {
       const ip = typeof listenIp === 'string' ? listenIp : listenIp?.ip;
-      if (!isIp(ip)) throw new TypeError('wrong listenIp');
+      if (!isIp(ip)) throw new TypeError(`listenIp must be an IPv4 or IPv6 address, got ${JSON.stringify(ip)}`);
       const announced = typeof listenIp === 'string' ? undefined : listenIp.announcedIp;
       const protocols: ('udp' | 'tcp')[] = [];
       if (enableUdp) protocols.push('udp');

@@ -145,6 +145,10 @@ export class Worker<WorkerAppData extends AppData = AppData> extends EnhancedEve
       else console.warn(line);
     };
     let spawnDone = false;
+    let startError: string | undefined;
+    this.#channel.onStartFailed = (message) => {
+      startError = message;
+    };
     this.#channel.onReady = () => {
       spawnDone = true;
       this.safeEmit('@success');
@@ -161,7 +165,7 @@ export class Worker<WorkerAppData extends AppData = AppData> extends EnhancedEve
       if (!spawnDone) {
         spawnDone = true;
         this.#closed = true;
-        this.safeEmit('@failure', new Error(`worker process failed to start [code:${code}, signal:${signal}]`));
+        this.safeEmit('@failure', new Error(`worker process failed to start [code:${code}, signal:${signal}]${startError ? `: ${startError}` : ''}`));
       } else if (!this.#closed) {
         this.#workerDied(new Error(`worker process died unexpectedly [pid:${this.#child.pid}, code:${code}, signal:${signal}]`));
       }
@@ -235,6 +239,7 @@ export class Worker<WorkerAppData extends AppData = AppData> extends EnhancedEve
     const rtpCapabilities = generateRouterRtpCapabilities(mediaCodecs);
     const routerId = randomUUID();
     await this.#channel.request('worker.createRouter', '', { routerId });
+    if (this.#closed) throw new InvalidStateError('worker closed while creating the router');
     const router = new Router<RouterAppData>({ id: routerId, rtpCapabilities, channel: this.#channel, appData });
     this.#routers.add(router as Router);
     router.on('@close', () => this.#routers.delete(router as Router));

@@ -22,6 +22,7 @@ export class Channel {
   #closed = false;
   onLog: ((level: string, message: string) => void) | undefined;
   onReady: (() => void) | undefined;
+  onStartFailed: ((message: string) => void) | undefined;
 
   constructor(child: ChildProcess) {
     this.#process = child;
@@ -83,6 +84,9 @@ export class Channel {
         return;
       case 'ready':
         this.onReady?.();
+        return;
+      case 'startfailed':
+        this.onStartFailed?.(msg.message);
         return;
     }
   }

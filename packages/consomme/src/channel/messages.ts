@@ -41,7 +41,13 @@ export interface ChannelReady {
   readonly kind: 'ready';
 }
 
-export type WorkerToMain = ChannelResponse | ChannelNotification | ChannelLog | ChannelReady;
+/** Sent by the worker when it cannot start (bad certificate files…), just before it exits. */
+export interface ChannelStartFailed {
+  readonly kind: 'startfailed';
+  readonly message: string;
+}
+
+export type WorkerToMain = ChannelResponse | ChannelNotification | ChannelLog | ChannelReady | ChannelStartFailed;
 export type MainToWorker = ChannelRequest;
 
 /** What the worker process reads from its environment at start. */

@@ -128,6 +128,9 @@ function resourceUsage(): Record<string, number> {
 }
 
 start().catch((error: unknown) => {
-  process.stderr.write(`consomme worker failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(42);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`consomme worker failed to start: ${error instanceof Error ? error.stack : message}\n`);
+  // Tell the API why before exiting, so createWorker() rejects with the reason.
+  if (process.connected && process.send) process.send({ kind: 'startfailed', message } satisfies WorkerToMain, () => process.exit(42));
+  else process.exit(42);
 });

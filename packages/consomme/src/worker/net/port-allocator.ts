@@ -7,12 +7,18 @@ export interface PortRange {
   max: number;
 }
 
+/** Only a port already taken (or forbidden) is worth trying the next port for. */
+function isPortBusy(error: NodeJS.ErrnoException): boolean {
+  return error.code === 'EADDRINUSE' || error.code === 'EACCES';
+}
+
 function tryBindUdp(ip: string, port: number): Promise<Socket | undefined> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const socket = createSocket({ type: isIPv6(ip) ? 'udp6' : 'udp4', reuseAddr: false });
-    const onError = (): void => {
+    const onError = (error: NodeJS.ErrnoException): void => {
       socket.close();
-      resolve(undefined);
+      if (isPortBusy(error)) resolve(undefined);
+      else reject(new Error(`cannot bind UDP [ip:${ip}, port:${port}]: ${error.message}`));
     };
     socket.once('error', onError);
     socket.bind({ address: ip, port, exclusive: true }, () => {
@@ -23,11 +29,12 @@ function tryBindUdp(ip: string, port: number): Promise<Socket | undefined> {
 }
 
 function tryListenTcp(ip: string, port: number): Promise<Server | undefined> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = createServer();
-    const onError = (): void => {
+    const onError = (error: NodeJS.ErrnoException): void => {
       server.close();
-      resolve(undefined);
+      if (isPortBusy(error)) resolve(undefined);
+      else reject(new Error(`cannot listen on TCP [ip:${ip}, port:${port}]: ${error.message}`));
     };
     server.once('error', onError);
     server.listen({ host: ip, port, exclusive: true }, () => {
