@@ -3,7 +3,7 @@
 // socket is sent to every sink the way the SFU sends (socket.send(buf, port, ip) on
 // an unconnected socket), with no parsing and no crypto. The parent floods it,
 // then reads back, per slice, how many sends it made per CPU-second.
-// Not meant to be run by hand: bench/packet-path.ts forks it.
+// Not meant to be run by hand: udp-floor.ts forks it.
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 
