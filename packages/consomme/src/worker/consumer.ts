@@ -176,7 +176,7 @@ export class WorkerConsumer implements RequestHandler {
     const length = writeConsumerRtp(packet, scratch, spec);
     if (length === 0) return;
     const now = this.#ctx.now();
-    if (this.#buffer) this.#buffer.store(seq, packet.timestamp, now, Buffer.from(scratch.subarray(0, length)));
+    if (this.#buffer) this.#buffer.storeCopy(seq, packet.timestamp, now, scratch, length);
     this.#stats.onPacketSent(length, packet.payloadLength, packet.timestamp, now);
     this.#host.sendRtp(scratch, length);
   }

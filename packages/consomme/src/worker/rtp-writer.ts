@@ -68,27 +68,18 @@ export function writeConsumerRtp(packet: RtpPacket, out: Buffer, spec: RtpWriteS
 
   // Extension block.
   let w = fixedEnd + 4;
-  const put = (id: number, from: Buffer, start: number, length: number): boolean => {
-    const need = (needTwo ? 2 : 1) + length;
-    if (w + need + bodyLength + 4 > out.length) return false;
-    if (needTwo) {
-      out[w++] = id;
-      out[w++] = length;
-    } else {
-      out[w++] = (id << 4) | (length - 1);
-    }
-    from.copy(out, w, start, start + length);
-    w += length;
-    return true;
-  };
   if (rfc8285) {
     let pos = extStart;
     while ((pos = nextElement(src, pos, extEnd, twoByte)) >= 0) {
       if (element.id === spec.midExtensionId || spec.allowedExtensions[element.id] === 0) continue;
-      if (!put(element.id, src, element.valueStart, element.valueLength)) return 0;
+      w = putElement(out, w, needTwo, element.id, src, element.valueStart, element.valueLength, bodyLength);
+      if (w < 0) return 0;
     }
   }
-  if (mid !== undefined && !put(spec.midExtensionId, mid, 0, mid.length)) return 0;
+  if (mid !== undefined) {
+    w = putElement(out, w, needTwo, spec.midExtensionId, mid, 0, mid.length, bodyLength);
+    if (w < 0) return 0;
+  }
   const extBytes = w - (fixedEnd + 4);
   if (extBytes === 0) {
     // No element survived: drop the block altogether.
@@ -103,4 +94,17 @@ export function writeConsumerRtp(packet: RtpPacket, out: Buffer, spec: RtpWriteS
   if (w + bodyLength > out.length) return 0;
   src.copy(out, w, bodyStart);
   return w + bodyLength;
+}
+
+/** Appends one extension element at `w`; returns the new position, or -1 when it would not fit. */
+function putElement(out: Buffer, w: number, twoByte: boolean, id: number, from: Buffer, start: number, length: number, bodyLength: number): number {
+  if (w + (twoByte ? 2 : 1) + length + bodyLength + 4 > out.length) return -1;
+  if (twoByte) {
+    out[w++] = id;
+    out[w++] = length;
+  } else {
+    out[w++] = (id << 4) | (length - 1);
+  }
+  from.copy(out, w, start, start + length);
+  return w + length;
 }

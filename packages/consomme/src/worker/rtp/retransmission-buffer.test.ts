@@ -134,3 +134,25 @@ test('property: agrees with a naive model', () => {
     { numRuns: 3000 },
   );
 });
+
+test('storeCopy keeps a private copy in recycled memory', () => {
+  const buffer = new RetransmissionBuffer({ maxPackets: 4, maxAgeMs: 1000 });
+  const scratch = Buffer.alloc(1600);
+  for (let seq = 0; seq < 20; seq++) {
+    scratch.fill(seq, 0, 100);
+    buffer.storeCopy(seq, seq * 10, seq, scratch, 100);
+    // The caller reuses its scratch memory at once.
+    scratch.fill(0xee, 0, 100);
+    const item = buffer.get(seq, seq);
+    assert.ok(item);
+    assert.equal(item.packet.length, 100);
+    assert.ok(item.packet.every((b) => b === seq), 'the stored copy is intact');
+  }
+  // Older packets were evicted; the four newest are intact despite recycling.
+  assert.equal(buffer.get(15, 19), undefined);
+  for (let seq = 16; seq < 20; seq++) assert.ok(buffer.get(seq, 19)!.packet.every((b) => b === seq));
+  // A packet larger than the pooled size still works.
+  const big = Buffer.alloc(3000, 7);
+  buffer.storeCopy(20, 0, 20, big, 3000);
+  assert.equal(buffer.get(20, 20)!.packet.length, 3000);
+});

@@ -40,6 +40,8 @@ interface Slot {
   timestamp: number;
   sentAtMs: number;
   packet: Buffer | undefined;
+  /** Memory owned by the buffer (storeCopy), recycled through the pool. */
+  memory: Buffer | undefined;
   resendCount: number;
   lastResentAtMs: number | undefined;
 }
@@ -50,7 +52,13 @@ function nextPowerOfTwo(n: number): number {
   return p;
 }
 
+/** Size of pooled packet memory: an MTU-sized RTP packet and then some. */
+const POOLED_SIZE = 1600;
+/** Pooled buffers kept for reuse beyond those in use. */
+const MAX_POOL = 256;
+
 export class RetransmissionBuffer {
+  readonly #pool: Buffer[] = [];
   readonly #maxPackets: number;
   readonly #maxAgeMs: number;
   readonly #minResendIntervalMs: number;
@@ -89,6 +97,34 @@ export class RetransmissionBuffer {
    * number replaces the previous one.
    */
   store(seq: number, timestamp: number, sentAtMs: number, packet: Buffer): void {
+    const slot = this.#place(seq, timestamp, sentAtMs);
+    if (slot === undefined) return;
+    this.#recycle(slot);
+    slot.packet = packet;
+    this.#evictExpired(sentAtMs);
+  }
+
+  /**
+   * Like `store`, but copies `src[0, length)` into memory the buffer owns and
+   * recycles: on the forwarding path this saves one allocation per packet and
+   * consumer (and the garbage collection that follows).
+   */
+  storeCopy(seq: number, timestamp: number, sentAtMs: number, src: Buffer, length: number): void {
+    const slot = this.#place(seq, timestamp, sentAtMs);
+    if (slot === undefined) return;
+    let memory = slot.memory;
+    if (memory === undefined || memory.length < length) {
+      this.#recycle(slot);
+      memory = (length <= POOLED_SIZE ? this.#pool.pop() : undefined) ?? Buffer.allocUnsafeSlow(Math.max(length, POOLED_SIZE));
+      slot.memory = memory;
+    }
+    src.copy(memory, 0, 0, length);
+    slot.packet = memory.subarray(0, length);
+    this.#evictExpired(sentAtMs);
+  }
+
+  /** Finds and fills the slot for `seq`; undefined when the packet is too old to keep. */
+  #place(seq: number, timestamp: number, sentAtMs: number): Slot | undefined {
     let ext: number;
     if (!this.#started) {
       this.#started = true;
@@ -106,7 +142,7 @@ export class RetransmissionBuffer {
         this.#newest = ext;
         this.#evictBefore(ext - this.#maxPackets + 1);
       } else if (ext < this.#oldest) {
-        if (this.#newest - ext >= this.#maxPackets) return;
+        if (this.#newest - ext >= this.#maxPackets) return undefined;
         // Late insert inside the count window: widen the window downwards.
         this.#oldest = ext;
       }
@@ -114,18 +150,26 @@ export class RetransmissionBuffer {
     const index = ext & this.#mask;
     let slot = this.#slots[index];
     if (slot === undefined) {
-      slot = { ext, seq: 0, timestamp: 0, sentAtMs: 0, packet: undefined, resendCount: 0, lastResentAtMs: undefined };
+      slot = { ext, seq: 0, timestamp: 0, sentAtMs: 0, packet: undefined, memory: undefined, resendCount: 0, lastResentAtMs: undefined };
       this.#slots[index] = slot;
     }
     if (slot.packet === undefined) this.#count++;
+    else if (slot.ext !== ext) this.#recycle(slot);
     slot.ext = ext;
     slot.seq = toSeq16(ext);
     slot.timestamp = timestamp >>> 0;
     slot.sentAtMs = sentAtMs;
-    slot.packet = packet;
     slot.resendCount = 0;
     slot.lastResentAtMs = undefined;
-    this.#evictExpired(sentAtMs);
+    return slot;
+  }
+
+  /** Gives the slot's owned memory back to the pool. */
+  #recycle(slot: Slot): void {
+    if (slot.memory !== undefined) {
+      if (slot.memory.length === POOLED_SIZE && this.#pool.length < MAX_POOL) this.#pool.push(slot.memory);
+      slot.memory = undefined;
+    }
   }
 
   /** The stored packet for `seq`, if still held and not older than maxAgeMs. */
@@ -158,7 +202,11 @@ export class RetransmissionBuffer {
 
   /** Drops every packet (e.g. on SSRC change or close). */
   clear(): void {
-    for (const slot of this.#slots) if (slot !== undefined) slot.packet = undefined;
+    for (const slot of this.#slots) {
+      if (slot === undefined) continue;
+      slot.packet = undefined;
+      this.#recycle(slot);
+    }
     this.#count = 0;
     this.#started = false;
     this.#oldest = 0;
@@ -185,6 +233,7 @@ export class RetransmissionBuffer {
     const slot = this.#slots[ext & this.#mask];
     if (slot !== undefined && slot.ext === ext && slot.packet !== undefined) {
       slot.packet = undefined;
+      this.#recycle(slot);
       this.#count--;
     }
   }
