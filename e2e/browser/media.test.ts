@@ -104,3 +104,37 @@ for (const [name, codec] of Object.entries(CODECS)) {
     });
   });
 }
+
+for (const mime of ['audio/PCMU', 'audio/PCMA']) {
+  describe(`browser call with ${mime}`, { timeout: 60_000 }, () => {
+    test(`page B receives page A's ${mime} audio`, async () => {
+      const fixture = await new SfuFixture({
+        mediaCodecs: [
+          { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
+          { kind: 'audio', mimeType: mime, clockRate: 8000 },
+        ],
+      }).start();
+      const a = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+      const b = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+      try {
+        const ids = await a.evaluate((m) => (window as any).msTest.produce({ video: false, audioCodec: m }), mime);
+        const audio = await b.evaluate((id) => (window as any).msTest.consume(id), ids.audio);
+        const stats = () => b.evaluate((cid) => (window as any).msTest.consumerStats(cid), audio.id);
+        const first = await waitFor('audio packets', 15_000, async () => {
+          const s = await stats();
+          return s.packetsReceived > 0 ? s : undefined;
+        });
+        await sleep(1000);
+        const second = await stats();
+        assert.ok(second.packetsReceived > first.packetsReceived, `packets ${first.packetsReceived} -> ${second.packetsReceived}`);
+        assert.ok(second.totalSamplesReceived > first.totalSamplesReceived, 'samples decoded');
+        const consumer = fixture.consumers.get(audio.id)!;
+        assert.equal(consumer.rtpParameters.codecs[0]!.mimeType, mime);
+      } finally {
+        await a.context().close();
+        await b.context().close();
+        fixture.close();
+      }
+    });
+  });
+}

@@ -40,15 +40,16 @@
   }
 
   /** Produce the fake camera and/or microphone. Returns producer ids by kind. */
-  async function produce({ audio = true, video = true, videoCodec } = {}) {
+  async function produce({ audio = true, video = true, videoCodec, audioCodec } = {}) {
     if (!state.send) await createSendTransport();
     const stream = await navigator.mediaDevices.getUserMedia({ audio, video: video ? { width: 640, height: 480 } : false });
     const ids = {};
     for (const track of stream.getTracks()) {
       const options = { track };
-      if (track.kind === 'video' && videoCodec) {
-        options.codec = state.device.rtpCapabilities.codecs.find((c) => c.mimeType.toLowerCase() === videoCodec.toLowerCase());
-        if (!options.codec) throw new Error(`device cannot send ${videoCodec}`);
+      const wanted = track.kind === 'video' ? videoCodec : audioCodec;
+      if (wanted) {
+        options.codec = state.device.rtpCapabilities.codecs.find((c) => c.mimeType.toLowerCase() === wanted.toLowerCase());
+        if (!options.codec) throw new Error(`device cannot send ${wanted}`);
       }
       const producer = await state.send.produce(options);
       state.producers[producer.id] = producer;

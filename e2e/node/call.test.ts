@@ -83,6 +83,25 @@ describe('call through the SFU with libwebrtc clients', { timeout: 120_000 }, ()
     }
   });
 
+  test('DTLS with the SFU in the client role (the endpoint told to be the DTLS server)', async () => {
+    // mediasoup-client takes the role opposite to the one the server announces. Only its send
+    // transport honours a forced role: on a receive transport its SDP answer still makes
+    // libwebrtc the DTLS client while it reports 'server' in connect(), so the forced role is
+    // applied to the first (send) transport only.
+    let created = 0;
+    const call = await startCall({}, (_fixture, signal) => async (method, data) => {
+      const reply = await signal(method, data);
+      if (method === 'createWebRtcTransport' && created++ === 0) reply.dtlsParameters = { ...reply.dtlsParameters, role: 'client' };
+      return reply;
+    });
+    try {
+      await expectMediaFlowing(call, 'dtls client role');
+      for (const transport of call.fixture.transports.values()) assert.equal(transport.dtlsState, 'connected');
+    } finally {
+      call.close();
+    }
+  });
+
   test('restartIce() in mid-call keeps media flowing', async () => {
     const call = await startCall();
     try {
