@@ -72,6 +72,8 @@ for (const [name, codec] of Object.entries(CODECS)) {
         const first = await waitFor('decoded video frames', 20_000, async () => {
           const s = await stats(video.id);
           return s.framesDecoded > 0 && s.videoWidth > 0 ? s : undefined;
+        }).catch(async (error: Error) => {
+          throw new Error(`${error.message}; client: ${JSON.stringify(await stats(video.id))}; sfu: ${await fixture.diagnostics()}`);
         });
         await sleep(1000);
         const second = await stats(video.id);

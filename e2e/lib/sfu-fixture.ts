@@ -99,6 +99,19 @@ export class SfuFixture {
     }
   }
 
+  /** A snapshot of every object's state and stats, for failure messages. */
+  async diagnostics(): Promise<string> {
+    const out: unknown[] = [];
+    for (const t of this.transports.values()) {
+      out.push({ transport: t.id.slice(0, 8), ice: t.iceState, dtls: t.dtlsState, stats: (await t.getStats().catch(() => []))[0] });
+    }
+    for (const p of this.producers.values()) out.push({ producer: p.id.slice(0, 8), kind: p.kind, paused: p.paused, stats: await p.getStats().catch(() => []) });
+    for (const c of this.consumers.values()) {
+      out.push({ consumer: c.id.slice(0, 8), kind: c.kind, paused: c.paused, producerPaused: c.producerPaused, stats: await c.getStats().catch(() => []) });
+    }
+    return JSON.stringify(out);
+  }
+
   #transport(id: string): types.WebRtcTransport {
     const t = this.transports.get(id);
     if (!t) throw new Error(`transport ${id} not found`);

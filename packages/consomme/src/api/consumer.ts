@@ -232,6 +232,11 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
     await this.#channel.request('consumer.enableTraceEvent', this.#id, { types });
   }
 
+  /** @internal A notification that arrived before this object existed. */
+  replayNotification(event: string, data: unknown): void {
+    this.#onNotification(event, data);
+  }
+
   #onNotification(event: string, data: unknown): void {
     switch (event) {
       case 'producerclose': {

@@ -246,22 +246,35 @@ export abstract class Transport<
     rtpParameters.mid = mid ?? String(this.#nextMid++ % 100000000);
     const consumerId = randomUUID();
     const type: ConsumerType = 'simple';
-    const data = await this.channel.request<{ paused: boolean; producerPaused: boolean; score: ConsumerScoreData }>(
-      'transport.consume',
-      this.#id,
-      {
-        consumerId,
-        producerId,
-        kind: producer.kind,
-        rtpParameters,
-        type,
-        consumableRtpEncodings: producer.consumableRtpParameters.encodings,
-        paused,
-        preferredLayers,
-        ignoreDtx,
-      },
-    );
-    if (this.#closed) throw new InvalidStateError('transport closed while consuming');
+    // The worker may notify about the consumer (producerclose, producerpause…) before
+    // its reply is processed here: buffer those and replay them into the Consumer.
+    const early: [string, unknown][] = [];
+    this.channel.subscribe(consumerId, (event, eventData) => early.push([event, eventData]));
+    let data: { paused: boolean; producerPaused: boolean; score: ConsumerScoreData };
+    try {
+      data = await this.channel.request<{ paused: boolean; producerPaused: boolean; score: ConsumerScoreData }>(
+        'transport.consume',
+        this.#id,
+        {
+          consumerId,
+          producerId,
+          kind: producer.kind,
+          rtpParameters,
+          type,
+          consumableRtpEncodings: producer.consumableRtpParameters.encodings,
+          paused,
+          preferredLayers,
+          ignoreDtx,
+        },
+      );
+    } catch (error) {
+      this.channel.unsubscribe(consumerId);
+      throw error;
+    }
+    if (this.#closed) {
+      this.channel.unsubscribe(consumerId);
+      throw new InvalidStateError('transport closed while consuming');
+    }
     const consumer = new Consumer<ConsumerAppData>({
       id: consumerId,
       producerId,
@@ -277,6 +290,7 @@ export abstract class Transport<
     this.#consumers.set(consumerId, consumer as Consumer);
     consumer.on('@close', () => this.#consumers.delete(consumerId));
     consumer.on('@producerclose', () => this.#consumers.delete(consumerId));
+    for (const [event, eventData] of early) consumer.replayNotification(event, eventData);
     (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit('newconsumer', consumer as Consumer);
     return consumer;
   }

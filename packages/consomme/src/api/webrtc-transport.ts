@@ -249,7 +249,11 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
     for (const f of dtlsParameters.fingerprints) {
       if (typeof f?.algorithm !== 'string' || typeof f.value !== 'string') throw new TypeError('wrong fingerprint');
     }
-    await this.channel.request('transport.connect', this.id, { dtlsParameters: { role, fingerprints: dtlsParameters.fingerprints } });
+    const { dtlsLocalRole } = await this.channel.request<{ dtlsLocalRole: 'client' | 'server' }>('transport.connect', this.id, {
+      dtlsParameters: { role, fingerprints: dtlsParameters.fingerprints },
+    });
+    // As mediasoup: once connected, the local parameters say which role we took.
+    this.#dtlsParameters.role = dtlsLocalRole;
   }
 
   /** Restart ICE: new local ICE username fragment and password. */

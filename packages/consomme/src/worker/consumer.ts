@@ -7,6 +7,8 @@ import { SeqManager } from './rtp/seq-manager.js';
 import { MAX_RTP_WRITE, writeConsumerRtp, type RtpWriteSpec } from './rtp-writer.js';
 import { buildSenderReport } from './rtcp-out.js';
 import { unixMsToNtp } from './rtp/ntp.js';
+import { ABS_SEND_TIME_URI, TRANSPORT_WIDE_CC_URI, absSendTimeFromMs } from '../wire/rtp/extensions.js';
+import { RtpPacket as RtpView } from '../wire/rtp/packet.js';
 import type { ReportBlock } from '../wire/rtcp/index.js';
 
 export interface ConsumerInit {
@@ -24,6 +26,10 @@ export interface ConsumerHost {
   sendRtcp(packet: Buffer): void;
   /** Ask the producer for a keyframe (throttled there). */
   requestKeyFrame(consumer: WorkerConsumer): void;
+  /** Whether the transport can send media now (DTLS-SRTP up). */
+  isConnected(): boolean;
+  /** The transport's next transport-wide sequence number (one counter per sending transport). */
+  nextTransportSeq(): number;
 }
 
 // One scratch buffer per worker: a packet is written, protected (which
@@ -50,6 +56,7 @@ export class WorkerConsumer implements RequestHandler {
   readonly #spec: RtpWriteSpec;
   readonly #rtxPayloadType: number;
   readonly #clockRate: number;
+  readonly #ignoreDtx: boolean;
   readonly #seq: SeqManager;
   readonly #buffer: RetransmissionBuffer | undefined;
   readonly #stats: RtpStreamSendStats;
@@ -70,6 +77,7 @@ export class WorkerConsumer implements RequestHandler {
     this.#ctx = ctx;
     this.#host = host;
     this.#paused = init.paused;
+    this.#ignoreDtx = init.ignoreDtx === true && init.kind === 'audio';
     const encoding = init.rtpParameters.encodings?.[0];
     this.ssrc = encoding?.ssrc ?? 0;
     this.rtxSsrc = encoding?.rtx?.ssrc;
@@ -81,9 +89,13 @@ export class WorkerConsumer implements RequestHandler {
     this.#rtxPayloadType = rtx?.payloadType ?? -1;
     const allowed = new Uint8Array(256);
     let midExtensionId = 0;
+    let transportCcExtensionId = 0;
+    let absSendTimeExtensionId = 0;
     for (const ext of init.rtpParameters.headerExtensions ?? []) {
       allowed[ext.id] = 1;
       if (ext.uri === 'urn:ietf:params:rtp-hdrext:sdes:mid') midExtensionId = ext.id;
+      if (ext.uri === TRANSPORT_WIDE_CC_URI) transportCcExtensionId = ext.id;
+      if (ext.uri === ABS_SEND_TIME_URI) absSendTimeExtensionId = ext.id;
     }
     this.#spec = {
       ssrc: this.ssrc,
@@ -93,6 +105,10 @@ export class WorkerConsumer implements RequestHandler {
       allowedExtensions: allowed,
       midExtensionId,
       mid: Buffer.from(init.rtpParameters.mid ?? '', 'utf8'),
+      transportCcExtensionId,
+      transportSeq: 0,
+      absSendTimeExtensionId,
+      absSendTime: 0,
     };
     this.#seq = new SeqManager({ initialOutputSeq: Math.floor(Math.random() * 0x8000) });
     const nack = codec.rtcpFeedback?.some((f) => f.type === 'nack' && !f.parameter) ?? false;
@@ -110,7 +126,17 @@ export class WorkerConsumer implements RequestHandler {
   }
 
   get active(): boolean {
-    return !this.#paused && !this.#producerPaused && !this.#closed;
+    return !this.#paused && !this.#producerPaused && !this.#closed && this.#host.isConnected();
+  }
+
+  /** The transport just became able to send: start cleanly, as after a resume. */
+  transportConnected(): void {
+    if (!this.#paused && !this.#producerPaused) this.#restart();
+  }
+
+  /** Media SSRC and CNAME for the SDES chunk that goes with this consumer's SR. */
+  get cname(): string | undefined {
+    return this.rtpParameters.rtcp?.cname;
   }
 
   get score(): { score: number; producerScore: number; producerScores: number[] } {
@@ -158,6 +184,11 @@ export class WorkerConsumer implements RequestHandler {
   /** Forward one producer packet (router id space). Never throws. */
   sendRtp(packet: RtpPacket, keyFrame: boolean): void {
     if (!this.active) return;
+    // Opus DTX packets carry no audio (1-2 bytes); some receivers prefer not to see them.
+    if (this.#ignoreDtx && packet.payloadLength <= 2) {
+      if (!this.#syncRequired) this.#seq.drop(packet.sequenceNumber);
+      return;
+    }
     if (this.#waitingForKeyFrame) {
       if (!keyFrame) return;
       this.#waitingForKeyFrame = false;
@@ -173,9 +204,11 @@ export class WorkerConsumer implements RequestHandler {
     const spec = this.#spec;
     spec.sequenceNumber = seq;
     spec.timestamp = packet.timestamp;
+    const now = this.#ctx.now();
+    if (spec.transportCcExtensionId !== 0) spec.transportSeq = this.#host.nextTransportSeq();
+    if (spec.absSendTimeExtensionId !== 0) spec.absSendTime = absSendTimeFromMs(now);
     const length = writeConsumerRtp(packet, scratch, spec);
     if (length === 0) return;
-    const now = this.#ctx.now();
     if (this.#buffer) this.#buffer.storeCopy(seq, packet.timestamp, now, scratch, length);
     this.#stats.onPacketSent(length, packet.payloadLength, packet.timestamp, now);
     this.#host.sendRtp(scratch, length);
@@ -194,6 +227,7 @@ export class WorkerConsumer implements RequestHandler {
         const length = this.#wrapRtx(item.packet, seq);
         this.#host.sendRtp(rtxScratch, length);
       } else {
+        this.#refreshTransportExtensions(item.packet);
         this.#host.sendRtp(item.packet, item.packet.length);
       }
     }
@@ -205,6 +239,8 @@ export class WorkerConsumer implements RequestHandler {
   }
 
   receiveReceiverReport(block: ReportBlock, now: number): void {
+    // Report blocks about our RTX stream count another sequence space: ignore them.
+    if (block.ssrc !== this.ssrc) return;
     this.#stats.onReceiverReport(block, now, unixMsToNtp(Date.now()));
     const rtt = this.#stats.roundTripTimeMs;
     if (rtt !== undefined) this.#buffer?.setRtt(rtt);
@@ -245,7 +281,21 @@ export class WorkerConsumer implements RequestHandler {
     rtxScratch.writeUInt32BE(this.rtxSsrc! >>> 0, 8);
     rtxScratch.writeUInt16BE(seq & 0xffff, headerLength);
     original.copy(rtxScratch, headerLength + 2, headerLength, original.length - paddingLength);
-    return headerLength + 2 + (original.length - paddingLength - headerLength);
+    const length = headerLength + 2 + (original.length - paddingLength - headerLength);
+    this.#refreshTransportExtensions(rtxScratch.subarray(0, length));
+    return length;
+  }
+
+  /** A retransmission is a new packet on the wire: new transport-wide sequence number and send time. */
+  #refreshTransportExtensions(packet: Buffer): void {
+    const spec = this.#spec;
+    if (spec.transportCcExtensionId === 0 && spec.absSendTimeExtensionId === 0) return;
+    const view = RtpView.parse(packet);
+    if (!view) return;
+    const cc = spec.transportCcExtensionId !== 0 ? view.getExtension(spec.transportCcExtensionId) : undefined;
+    if (cc && cc.length >= 2) cc.writeUInt16BE(this.#host.nextTransportSeq() & 0xffff, 0);
+    const ast = spec.absSendTimeExtensionId !== 0 ? view.getExtension(spec.absSendTimeExtensionId) : undefined;
+    if (ast && ast.length >= 3) ast.writeUIntBE(absSendTimeFromMs(this.#ctx.now()) & 0xffffff, 0, 3);
   }
 
   #statsRecord(): Record<string, unknown> {

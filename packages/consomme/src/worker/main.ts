@@ -77,21 +77,22 @@ async function start(): Promise<void> {
   process.on('message', (msg: ChannelRequest) => {
     if (msg?.kind !== 'request') return;
     const handler = msg.handlerId === '' ? workerHandler : handlers.get(msg.handlerId);
-    const reply = (result: Promise<unknown>): void => {
-      result.then(
-        (data) => send({ kind: 'response', id: msg.id, ok: true, data }),
-        (error: unknown) => send({ kind: 'response', id: msg.id, ok: false, error: errorPayload(error) }),
-      );
-    };
+    const fail = (error: unknown): void => send({ kind: 'response', id: msg.id, ok: false, error: errorPayload(error) });
     if (!handler) {
-      reply(Promise.reject(new Error(`handler not found [method:${msg.method}, id:${msg.handlerId}]`)));
+      fail(new Error(`handler not found [method:${msg.method}, id:${msg.handlerId}]`));
       return;
     }
+    let result: unknown;
     try {
-      reply(Promise.resolve(handler.handleRequest(msg.method, msg.data)));
+      result = handler.handleRequest(msg.method, msg.data);
     } catch (error) {
-      reply(Promise.reject(error));
+      fail(error);
+      return;
     }
+    // Synchronous results are answered at once, so a reply never trails a
+    // notification caused by a later request.
+    if (result instanceof Promise) result.then((data) => send({ kind: 'response', id: msg.id, ok: true, data }), fail);
+    else send({ kind: 'response', id: msg.id, ok: true, data: result });
   });
 
   const shutdown = (): void => {

@@ -1,6 +1,7 @@
 import type { MediaKind, RtpParameters } from '../ortc/types.js';
 import { RtpPacket } from '../wire/rtp/packet.js';
 import { isKeyFrame } from '../wire/rtp/codecs/keyframe.js';
+import { VIDEO_ORIENTATION_URI } from '../wire/rtp/extensions.js';
 import type { WorkerContext, RequestHandler } from './context.js';
 import { NackGenerator } from './rtp/nack-generator.js';
 import { RtpStreamRecvStats } from './rtp/rtp-stream-recv-stats.js';
@@ -58,11 +59,14 @@ export class WorkerProducer implements RequestHandler {
   readonly #clockRate: number;
   readonly #ctx: WorkerContext;
   readonly #host: ProducerHost;
-  readonly #stats: RtpStreamRecvStats;
+  #stats: RtpStreamRecvStats;
   readonly #nack: NackGenerator | undefined;
   readonly #throttle: KeyFrameRequestThrottle;
   readonly #useFir: boolean;
   readonly #audioLevelExtId: number;
+  readonly #videoOrientationExtId: number;
+  /** Last CVO byte seen (-1 = none yet), to report changes only. */
+  #videoOrientation = -1;
   #nackCount = 0;
   #nackPacketCount = 0;
   #pliCount = 0;
@@ -99,12 +103,15 @@ export class WorkerProducer implements RequestHandler {
     const routerIds = new Map<string, number>();
     for (const ext of init.consumableRtpParameters.headerExtensions ?? []) routerIds.set(ext.uri, ext.id);
     let audioLevelExtId = 0;
+    let videoOrientationExtId = 0;
     for (const ext of init.rtpParameters.headerExtensions ?? []) {
       const to = routerIds.get(ext.uri);
       if (to !== undefined) this.#extensionMap[ext.id] = to;
       if (ext.uri === 'urn:ietf:params:rtp-hdrext:ssrc-audio-level') audioLevelExtId = ext.id;
+      if (ext.uri === VIDEO_ORIENTATION_URI) videoOrientationExtId = ext.id;
     }
     this.#audioLevelExtId = audioLevelExtId;
+    this.#videoOrientationExtId = videoOrientationExtId;
     const fb = mainCodec?.rtcpFeedback ?? [];
     const hasNack = fb.some((f) => f.type === 'nack' && !f.parameter);
     const hasPli = fb.some((f) => f.type === 'nack' && f.parameter === 'pli');
@@ -173,10 +180,15 @@ export class WorkerProducer implements RequestHandler {
     }
   }
 
+  isMediaPayloadType(payloadType: number): boolean {
+    return this.#mimeByPt.has(payloadType);
+  }
+
   /** Bind an SSRC learned from the MID header extension (encodings without ssrc). */
   learnSsrc(ssrc: number): void {
     if (this.#ssrc !== undefined) return;
     this.#ssrc = ssrc;
+    this.#stats = new RtpStreamRecvStats({ ssrc, clockRate: this.#clockRate });
     this.#host.ssrcLearned(this, ssrc);
   }
 
@@ -207,6 +219,8 @@ export class WorkerProducer implements RequestHandler {
       if (decision.keyFrameNeeded) this.requestKeyFrame(true);
     }
     if (keyFrame) this.#throttle.onKeyFrame(now);
+    // Senders put CVO (3GPP TS 26.114 §7.4.5) on the last packet of a frame.
+    if (this.#videoOrientationExtId !== 0 && packet.marker) this.#checkVideoOrientation(packet);
     if (this.#paused) return undefined;
     packet.ssrc = this.mappedSsrc;
     packet.payloadType = mappedPt;
@@ -257,6 +271,19 @@ export class WorkerProducer implements RequestHandler {
       this.#pliCount++;
       this.#host.sendRtcp(buildPli(RTCP_SENDER_SSRC, this.#ssrc));
     }
+  }
+
+  #checkVideoOrientation(packet: RtpPacket): void {
+    const value = packet.getExtension(this.#videoOrientationExtId);
+    if (!value || value.length < 1) return;
+    const byte = value[0]! & 0x0f;
+    if (byte === this.#videoOrientation) return;
+    this.#videoOrientation = byte;
+    this.#ctx.notify(this.id, 'videoorientationchange', {
+      camera: (byte & 0x08) !== 0,
+      flip: (byte & 0x04) !== 0,
+      rotation: [0, 90, 180, 270][byte & 0x03]!,
+    });
   }
 
   #sendNack(seqs: readonly number[]): void {

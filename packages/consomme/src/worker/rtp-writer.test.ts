@@ -29,7 +29,19 @@ function buildPacket(elements: { id: number; value: Buffer }[], payload: Buffer,
 function spec(allowed: number[], midExtensionId: number, mid: string): RtpWriteSpec {
   const allowedExtensions = new Uint8Array(256);
   for (const id of allowed) allowedExtensions[id] = 1;
-  return { ssrc: 0x01020304, payloadType: 101, sequenceNumber: 7, timestamp: 99, allowedExtensions, midExtensionId, mid: Buffer.from(mid) };
+  return {
+    ssrc: 0x01020304,
+    payloadType: 101,
+    sequenceNumber: 7,
+    timestamp: 99,
+    allowedExtensions,
+    midExtensionId,
+    mid: Buffer.from(mid),
+    transportCcExtensionId: 0,
+    transportSeq: 0,
+    absSendTimeExtensionId: 0,
+    absSendTime: 0,
+  };
 }
 
 test('rewrites the header, keeps negotiated extensions, writes the consumer MID', () => {
@@ -114,4 +126,21 @@ test('property: any packet is written as a valid packet carrying exactly the all
     ),
     { numRuns: 20_000 },
   );
+});
+
+test('transport-wide-cc and abs-send-time carry our values, not the producer\'s', () => {
+  const src = buildPacket(
+    [
+      { id: 3, value: Buffer.from([1, 2, 3]) }, // abs-send-time from the producer
+      { id: 5, value: Buffer.from([0, 9]) }, // transport-wide seq from the producer
+    ],
+    Buffer.from('x'),
+    false,
+  );
+  const out = Buffer.alloc(MAX_RTP_WRITE);
+  const s = { ...spec([3, 5], 0, ''), transportCcExtensionId: 5, transportSeq: 0x1234, absSendTimeExtensionId: 3, absSendTime: 0xabcdef };
+  const n = writeConsumerRtp(RtpPacket.parse(src)!, out, s);
+  const written = RtpPacket.parse(out.subarray(0, n))!;
+  assert.equal(written.getExtension(5)!.readUInt16BE(0), 0x1234);
+  assert.equal(written.getExtension(3)!.readUIntBE(0, 3), 0xabcdef);
 });

@@ -13,6 +13,12 @@ export interface RtpWriteSpec {
   midExtensionId: number;
   /** The consumer's MID, written into every packet so the receiver can demux without SSRC signalling. */
   mid: Buffer;
+  /** Id of transport-wide-cc-01 (0 = not negotiated); its value is this transport's sequence, not the producer's. */
+  transportCcExtensionId: number;
+  transportSeq: number;
+  /** Id of abs-send-time (0 = not negotiated); its value is our send time (6.18 fixed point), not the producer's. */
+  absSendTimeExtensionId: number;
+  absSendTime: number;
 }
 
 /** Largest packet a consumer writes (a 1500-byte MTU plus room for a grown extension block). */
@@ -74,6 +80,12 @@ export function writeConsumerRtp(packet: RtpPacket, out: Buffer, spec: RtpWriteS
       if (element.id === spec.midExtensionId || spec.allowedExtensions[element.id] === 0) continue;
       w = putElement(out, w, needTwo, element.id, src, element.valueStart, element.valueLength, bodyLength);
       if (w < 0) return 0;
+      // Both describe the hop from us to the receiver, so they are ours to write.
+      if (element.id === spec.transportCcExtensionId && element.valueLength === 2) {
+        out.writeUInt16BE(spec.transportSeq & 0xffff, w - 2);
+      } else if (element.id === spec.absSendTimeExtensionId && element.valueLength === 3) {
+        out.writeUIntBE(spec.absSendTime & 0xffffff, w - 3, 3);
+      }
     }
   }
   if (mid !== undefined) {

@@ -44,6 +44,9 @@ export abstract class WorkerTransport implements RequestHandler {
   #nackTimer: NodeJS.Timeout | undefined;
   #rtcpTimer: NodeJS.Timeout | undefined;
   protected closed = false;
+  /** DTLS-SRTP (or the plain equivalent) is up: consumers may send. */
+  #connected = false;
+  #transportSeq = Math.floor(Math.random() * 0x8000);
   protected rtpBytesReceived = 0;
   protected rtpBytesSent = 0;
   readonly cname = `consomme-${Math.random().toString(36).slice(2, 10)}`;
@@ -53,9 +56,9 @@ export abstract class WorkerTransport implements RequestHandler {
     this.ctx = ctx;
     this.router = router;
     ctx.register(id, this);
-    this.#nackTimer = setInterval(() => this.#onNackTick(), NACK_TICK_MS);
+    this.#nackTimer = setInterval(() => this.guard('nack timer', () => this.#onNackTick()), NACK_TICK_MS);
     this.#nackTimer.unref();
-    this.#rtcpTimer = setInterval(() => this.#onRtcpTick(), RTCP_INTERVAL_MS);
+    this.#rtcpTimer = setInterval(() => this.guard('rtcp timer', () => this.#onRtcpTick()), RTCP_INTERVAL_MS);
     this.#rtcpTimer.unref();
   }
 
@@ -93,11 +96,30 @@ export abstract class WorkerTransport implements RequestHandler {
     this.onClose();
   }
 
+  /** Subclasses call this when media can (or can no longer) be sent. */
+  protected setConnected(connected: boolean): void {
+    if (this.#connected === connected) return;
+    this.#connected = connected;
+    if (connected) for (const consumer of this.#consumers.values()) consumer.transportConnected();
+  }
+
+  /**
+   * Runs an entry point from a socket or timer so that an unexpected error is
+   * counted and logged instead of ending the worker and every router in it.
+   */
+  protected guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.dropped.add('internal-error');
+      this.ctx.logger.error('rtp', `unexpected error in ${what} [transportId:${this.id}]: ${error instanceof Error ? error.stack : String(error)}`);
+    }
+  }
+
   /** Called by the router when a consumer's producer closed. */
   removeConsumer(consumer: WorkerConsumer): void {
     this.#consumers.delete(consumer.id);
     this.#consumerBySsrc.delete(consumer.ssrc);
-    if (consumer.rtxSsrc !== undefined) this.#consumerBySsrc.delete(consumer.rtxSsrc);
     consumer.close();
     this.ctx.unregister(consumer.id);
   }
@@ -133,7 +155,8 @@ export abstract class WorkerTransport implements RequestHandler {
       switch (p.type) {
         case 'sr': {
           const producer = this.#producerBySsrc.get(p.ssrc);
-          producer?.receiveSenderReport(p.ntpSeconds, p.ntpFraction, p.rtpTimestamp, now);
+          // An SR about the producer's RTX stream says nothing about the media stream's clock.
+          if (producer && producer.ssrc === p.ssrc) producer.receiveSenderReport(p.ntpSeconds, p.ntpFraction, p.rtpTimestamp, now);
           for (const block of p.reports) this.#consumerBySsrc.get(block.ssrc)?.receiveReceiverReport(block, now);
           break;
         }
@@ -178,7 +201,8 @@ export abstract class WorkerTransport implements RequestHandler {
       if (!value) continue;
       const producer = this.#producerByMid.get(value.toString('utf8'));
       if (!producer) continue;
-      if (producer.ssrc === undefined) {
+      // Learn only from media packets: an RTX probe carrying the MID must not take the slot.
+      if (producer.ssrc === undefined && producer.isMediaPayloadType(packet.payloadType)) {
         producer.learnSsrc(packet.ssrc);
         return producer;
       }
@@ -225,11 +249,13 @@ export abstract class WorkerTransport implements RequestHandler {
       sendRtp: (packet, length) => this.sendRtp(packet, length),
       sendRtcp: (packet) => this.sendRtcpToWire(packet),
       requestKeyFrame: (c) => this.router.requestKeyFrame(c),
+      isConnected: () => this.#connected,
+      nextTransportSeq: () => (this.#transportSeq = (this.#transportSeq + 1) & 0xffff),
     });
     const producer = this.router.addConsumer(consumer, this);
     this.#consumers.set(consumer.id, consumer);
+    // Feedback (RR blocks, NACK, PLI, FIR) names the media SSRC; blocks about our RTX SSRC are not routed.
     this.#consumerBySsrc.set(consumer.ssrc, consumer);
-    if (consumer.rtxSsrc !== undefined) this.#consumerBySsrc.set(consumer.rtxSsrc, consumer);
     consumer.setProducerPaused(producer.paused);
     this.ctx.register(consumer.id, {
       handleRequest: (method) => {
@@ -268,10 +294,11 @@ export abstract class WorkerTransport implements RequestHandler {
   #onRtcpTick(): void {
     if (this.closed) return;
     const now = this.ctx.now();
+    // An SR and its SDES stay together so that every compound starts with a report (RFC 3550 §6.1).
     const packets: Buffer[] = [];
     for (const consumer of this.#consumers.values()) {
       const sr = consumer.buildSenderReport(now);
-      if (sr) packets.push(sr, buildSdes(consumer.ssrc, this.cname));
+      if (sr) packets.push(Buffer.concat([sr, buildSdes(consumer.ssrc, consumer.cname ?? this.cname)]));
     }
     for (const producer of this.#producers.values()) {
       const rr = producer.buildReceiverReport(now);

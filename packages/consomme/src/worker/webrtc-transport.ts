@@ -86,8 +86,15 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       now: () => ctx.now(),
     });
     this.#srtpProfiles = init.srtpCryptoSuites.map((s) => dtlsProfileIdFromCryptoSuite(s));
-    this.#consentTimer = setInterval(() => this.#applyIceEvents(this.#ice.tick(ctx.now())), CONSENT_TICK_MS);
+    this.#consentTimer = setInterval(() => this.guard('consent timer', () => this.#onConsentTick()), CONSENT_TICK_MS);
     this.#consentTimer.unref();
+  }
+
+  #onConsentTick(): void {
+    this.#applyIceEvents(this.#ice.tick(this.ctx.now()));
+    // Tuples whose consent expired are forgotten: their DTLS, RTP and RTCP are no longer accepted.
+    const alive = new Set(this.#ice.tupleIds);
+    for (const id of this.#tuples.keys()) if (!alive.has(id)) this.#tuples.delete(id);
   }
 
   static async create(init: WebRtcTransportInit, ctx: WorkerContext, router: WorkerRouter): Promise<WorkerWebRtcTransport> {
@@ -116,7 +123,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
     switch (method) {
       case 'transport.connect':
         this.#connect((data as { dtlsParameters: { role: DtlsRemoteRole; fingerprints: DtlsFingerprint[] } }).dtlsParameters);
-        return undefined;
+        return { dtlsLocalRole: this.#dtlsRole };
       case 'transport.restartIce': {
         this.#usernameFragment = generateIceUsernameFragment();
         this.#password = generateIcePassword();
@@ -134,6 +141,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
 
   protected onClose(): void {
     clearInterval(this.#consentTimer);
+    this.#ice.close();
     this.#dtls?.close();
     for (const socket of this.#udpSockets) socket.close();
     for (const server of this.#tcpServers) server.close();
@@ -176,7 +184,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
         this.#udpSockets.push(socket);
         localPort = socket.address().port;
         const localAddress = info.ip;
-        socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.#onUdp(socket, localAddress, localPort, msg, rinfo));
+        socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.guard('udp datagram', () => this.#onUdp(socket, localAddress, localPort, msg, rinfo)));
         socket.on('error', (error) => this.ctx.logger.warn('ice', `udp socket error [transportId:${this.id}]: ${error.message}`));
       } else {
         const server = await allocateTcp(info.ip, info.port, range);
@@ -184,7 +192,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
         const addr = server.address();
         localPort = typeof addr === 'object' && addr ? addr.port : 0;
         const localAddress = info.ip;
-        server.on('connection', (socket) => this.#onTcpConnection(socket, localAddress, localPort));
+        server.on('connection', (socket) => this.guard('tcp connection', () => this.#onTcpConnection(socket, localAddress, localPort)));
         server.on('error', (error) => this.ctx.logger.warn('ice', `tcp server error [transportId:${this.id}]: ${error.message}`));
       }
       this.#candidates.push(this.#candidate(info.protocol, address, localPort, index++, init));
@@ -245,7 +253,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       },
     };
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
+    socket.on('data', (chunk: Buffer) => this.guard('tcp data', () => {
       const frames = deframer.push(chunk);
       if (frames === undefined) {
         this.dropped.add('tcp-bad-framing');
@@ -253,12 +261,12 @@ export class WorkerWebRtcTransport extends WorkerTransport {
         return;
       }
       for (const frame of frames) this.#onDatagram(tuple, frame);
-    });
+    }));
     socket.on('error', () => undefined);
     socket.on('close', () => {
       this.#tcpConnections.delete(socket);
       this.#tuples.delete(id);
-      this.#applyIceEvents(this.#ice.removeTuple(id));
+      if (!this.closed) this.guard('tcp close', () => this.#applyIceEvents(this.#ice.removeTuple(id)));
     });
   }
 
@@ -403,8 +411,9 @@ export class WorkerWebRtcTransport extends WorkerTransport {
 
   #onDtlsConnected(info: DtlsConnectedInfo): void {
     if (info.srtpProfileId === null) {
+      // Without SRTP no media can flow; mediasoup fails the transport too.
       this.ctx.logger.warn('dtls', `no SRTP profile negotiated [transportId:${this.id}]`);
-      this.#setDtlsState('connected', info.remoteCertificateDer);
+      this.#setDtlsState('failed');
       return;
     }
     const suite = cryptoSuiteFromDtlsProfileId(info.srtpProfileId);
@@ -420,6 +429,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       remoteMasterSalt: info.remoteMasterSalt,
     });
     this.#setDtlsState('connected', info.remoteCertificateDer, suite);
+    this.setConnected(true);
   }
 
   #setDtlsState(state: DtlsTransportState, remoteCertDer?: Buffer, suite?: SrtpCryptoSuite): void {
