@@ -50,7 +50,27 @@ export function timestampDiff(a: number, b: number): number {
 
 /** Timestamp `ts + n` wrapped to 32 bits. */
 export function timestampAdd(ts: number, n: number): number {
-  return (ts + n) >>> 0;
+  // Rounded: callers add durations converted to clock ticks, which are fractional.
+  return (ts + Math.round(n)) >>> 0;
+}
+
+/** Folds any integer to a 16-bit sequence number. */
+export function toSeq16(n: number): number {
+  return ((n % 0x10000) + 0x10000) % 0x10000;
+}
+
+/** Folds any integer to a 32-bit RTP timestamp. */
+export function toTs32(n: number): number {
+  return ((n % 0x1_0000_0000) + 0x1_0000_0000) % 0x1_0000_0000;
+}
+
+/**
+ * Extended value of the 16-bit `seq` closest to the extended `reference`.
+ * Stateless, so that each user picks its own reference (highest seen, last
+ * output…) and none of them drifts when packets arrive out of order.
+ */
+export function extendSeq(seq: number, reference: number): number {
+  return reference + seqDiff(seq, reference & 0xffff);
 }
 
 /**

@@ -8,7 +8,7 @@
  * entries, and a flag saying a key frame must be requested (PLI/FIR) because
  * some loss can no longer be repaired.
  */
-import { SeqUnwrapper, toSeq16 } from './seq-math.js';
+import { SeqUnwrapper, toSeq16 } from '../../wire/rtp/seq.js';
 
 export interface NackGeneratorOptions {
   /** Initial round-trip estimate; re-NACKs are spaced this far apart. Default 100 ms. */

@@ -8,7 +8,7 @@
  * allocates nothing once a slot exists, and a NACK for a sequence number that
  * was never stored or has been overwritten can never alias a newer packet.
  */
-import { extendSeq, toSeq16 } from './seq-math.js';
+import { extendSeq, toSeq16 } from '../../wire/rtp/seq.js';
 
 export interface RetransmissionBufferOptions {
   /** Most packets kept. Default 2500 (≈ 1–2 s of high-bitrate video). */

@@ -24,7 +24,7 @@
  */
 import { msToCompactNtp, ntpMiddle32 } from './ntp.js';
 import { RateCalculator } from './rate-calculator.js';
-import { tsDiff } from './seq-math.js';
+import { timestampDiff } from '../../wire/rtp/seq.js';
 import { ScoreHistory, scoreSample } from './stream-score.js';
 
 export interface RtpStreamRecvStatsOptions {
@@ -270,7 +270,7 @@ export class RtpStreamRecvStats {
     if (this.#hasTransit && rtpTimestamp === this.#lastTimestamp) return;
     if (this.#hasTransit) {
       const arrivalDelta = ((arrivalMs - this.#lastArrivalMs) * this.clockRate) / 1000;
-      const d = Math.abs(arrivalDelta - tsDiff(rtpTimestamp, this.#lastTimestamp));
+      const d = Math.abs(arrivalDelta - timestampDiff(rtpTimestamp, this.#lastTimestamp));
       this.#jitter += (d - this.#jitter) / 16;
     }
     this.#hasTransit = true;

@@ -19,7 +19,7 @@
 import { ntpMiddle32, rttFromCompactNtp } from './ntp.js';
 import type { NtpTime } from './ntp.js';
 import { RateCalculator } from './rate-calculator.js';
-import { tsAdd } from './seq-math.js';
+import { timestampAdd } from '../../wire/rtp/seq.js';
 import { ScoreHistory, scoreSample } from './stream-score.js';
 
 export interface RtpStreamSendStatsOptions {
@@ -197,7 +197,7 @@ export class RtpStreamSendStats {
       ssrc: this.ssrc,
       ntpSeconds: ntpNow.seconds,
       ntpFraction: ntpNow.fraction,
-      rtpTimestamp: tsAdd(this.#lastTimestamp, elapsedTicks),
+      rtpTimestamp: timestampAdd(this.#lastTimestamp, elapsedTicks),
       packetCount: this.#mediaPackets % TWO_32,
       octetCount: this.#mediaPayloadBytes % TWO_32,
     };

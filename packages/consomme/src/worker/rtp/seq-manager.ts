@@ -13,7 +13,7 @@
  * `maxReorder` behind the newest input are folded into `base`, and inputs
  * from before them are refused as too old to place.
  */
-import { extendSeq, toSeq16 } from './seq-math.js';
+import { extendSeq, toSeq16 } from '../../wire/rtp/seq.js';
 
 export interface SeqManagerOptions {
   /** First output sequence number (RFC 3550 recommends a random one). Default 0. */

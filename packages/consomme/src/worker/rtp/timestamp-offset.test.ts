@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { TimestampOffset } from './timestamp-offset.js';
-import { tsDiff } from './seq-math.js';
+import { timestampDiff } from '../../wire/rtp/seq.js';
 
 test('passes timestamps through (plus the initial offset) until a sync', () => {
   const t = new TimestampOffset(90000, 10);
@@ -61,7 +61,7 @@ test('property: output moves forward across syncs by about the wall-clock time',
             t.sync(input, now);
           } else input = (input + st.dtMs * 90) >>> 0;
           const out = t.map(input, now);
-          assert.equal(tsDiff(out, prevOut), st.dtMs * 90);
+          assert.equal(timestampDiff(out, prevOut), st.dtMs * 90);
           prevOut = out;
         }
       },

@@ -7,7 +7,7 @@
  * time that passed since the last forwarded packet, converted to the clock
  * rate, so the receiver's jitter buffer and A/V sync see real elapsed time.
  */
-import { isTsNewer, toTs32, tsAdd } from './seq-math.js';
+import { isTimestampNewer, toTs32, timestampAdd } from '../../wire/rtp/seq.js';
 
 export class TimestampOffset {
   readonly #clockRate: number;
@@ -42,7 +42,7 @@ export class TimestampOffset {
   sync(inputTimestamp: number, nowMs: number): void {
     if (!this.#started) return;
     const elapsedTicks = Math.max(1, Math.round(((nowMs - this.#lastOutputAtMs) * this.#clockRate) / 1000));
-    const target = tsAdd(this.#lastOutput, elapsedTicks);
+    const target = timestampAdd(this.#lastOutput, elapsedTicks);
     this.#offset = toTs32(target - inputTimestamp);
     this.#pendingSync = true;
   }
@@ -50,7 +50,7 @@ export class TimestampOffset {
   /** Output timestamp for a forwarded packet; remembers the newest output and when it was sent. */
   map(inputTimestamp: number, nowMs: number): number {
     const out = toTs32(inputTimestamp + this.#offset);
-    if (!this.#started || this.#pendingSync || isTsNewer(out, this.#lastOutput)) {
+    if (!this.#started || this.#pendingSync || isTimestampNewer(out, this.#lastOutput)) {
       this.#started = true;
       this.#pendingSync = false;
       this.#lastOutput = out;
