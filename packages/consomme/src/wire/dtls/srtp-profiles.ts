@@ -2,58 +2,36 @@
 // RFC 5764 §4.1.2 (https://www.rfc-editor.org/rfc/rfc5764#section-4.1.2) and
 // RFC 7714 §14.2 (https://www.rfc-editor.org/rfc/rfc7714#section-14.2).
 //
-// Defined here rather than imported from wire/srtp so the DTLS layer does not
-// depend on the SRTP implementation; the names match mediasoup's SrtpCryptoSuite.
+// The table itself lives in wire/srtp/profiles.ts (one source for ids, names
+// and key lengths); this file gives the DTLS layer its id-based view of it.
 //
 //   SRTPProtectionProfile (2 bytes)   key   salt
 //   0x0001 AES_CM_128_HMAC_SHA1_80     16    14
 //   0x0002 AES_CM_128_HMAC_SHA1_32     16    14
 //   0x0007 AEAD_AES_128_GCM            16    12
 //   0x0008 AEAD_AES_256_GCM            32    12
+import { SRTP_PROFILES, cryptoSuiteFromDtlsProfileId, srtpProfileInfo, type SrtpCryptoSuite } from '../srtp/profiles.js';
 
 export type SrtpProfileId = 0x0001 | 0x0002 | 0x0007 | 0x0008;
-
-export type SrtpProfileName =
-  | 'AES_CM_128_HMAC_SHA1_80'
-  | 'AES_CM_128_HMAC_SHA1_32'
-  | 'AEAD_AES_128_GCM'
-  | 'AEAD_AES_256_GCM';
-
-interface ProfileInfo {
-  readonly id: SrtpProfileId;
-  readonly name: SrtpProfileName;
-  readonly keyLength: number;
-  readonly saltLength: number;
-}
-
-const PROFILES: readonly ProfileInfo[] = [
-  { id: 0x0001, name: 'AES_CM_128_HMAC_SHA1_80', keyLength: 16, saltLength: 14 },
-  { id: 0x0002, name: 'AES_CM_128_HMAC_SHA1_32', keyLength: 16, saltLength: 14 },
-  { id: 0x0007, name: 'AEAD_AES_128_GCM', keyLength: 16, saltLength: 12 },
-  { id: 0x0008, name: 'AEAD_AES_256_GCM', keyLength: 32, saltLength: 12 },
-];
+export type SrtpProfileName = SrtpCryptoSuite;
 
 /** Every supported profile, strongest first (the order mediasoup prefers). */
-export const SRTP_PROFILE_IDS: readonly SrtpProfileId[] = [0x0008, 0x0007, 0x0001, 0x0002];
-
-function info(id: number): ProfileInfo | undefined {
-  return PROFILES.find((p) => p.id === id);
-}
+export const SRTP_PROFILE_IDS: readonly SrtpProfileId[] = SRTP_PROFILES.map((p) => p.dtlsProfileId as SrtpProfileId);
 
 export function isSrtpProfileId(id: number): id is SrtpProfileId {
-  return info(id) !== undefined;
+  return cryptoSuiteFromDtlsProfileId(id) !== undefined;
 }
 
 export function srtpProfileName(id: SrtpProfileId): SrtpProfileName {
-  return (info(id) as ProfileInfo).name;
+  return cryptoSuiteFromDtlsProfileId(id)!;
 }
 
 export function srtpProfileIdFromName(name: SrtpProfileName): SrtpProfileId {
-  return (PROFILES.find((p) => p.name === name) as ProfileInfo).id;
+  return srtpProfileInfo(name)!.dtlsProfileId as SrtpProfileId;
 }
 
 /** Master key and master salt lengths in bytes. */
 export function srtpProfileKeyLengths(id: SrtpProfileId): { keyLength: number; saltLength: number } {
-  const p = info(id) as ProfileInfo;
-  return { keyLength: p.keyLength, saltLength: p.saltLength };
+  const info = srtpProfileInfo(srtpProfileName(id))!;
+  return { keyLength: info.masterKeyLength, saltLength: info.masterSaltLength };
 }
