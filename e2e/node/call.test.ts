@@ -102,6 +102,27 @@ describe('call through the SFU with libwebrtc clients', { timeout: 120_000 }, ()
     }
   });
 
+  test('ICE consent: a silent endpoint turns the transport disconnected after iceConsentTimeout', async () => {
+    const call = await startCall({ transportOptions: { iceConsentTimeout: 6 } });
+    try {
+      await expectMediaFlowing(call, 'consent');
+      const server = call.fixture.transports.get(call.a.send!.id)!;
+      // libwebrtc renews consent every ~2.5 s: a live call must not time out.
+      await sleep(7000);
+      assert.ok(['connected', 'completed'].includes(server.iceState), `still connected: ${server.iceState}`);
+      const disconnected = new Promise<number>((resolve) => {
+        server.on('icestatechange', (state) => state === 'disconnected' && resolve(Date.now()));
+      });
+      const silentAt = Date.now();
+      call.a.send!.close(); // the endpoint goes silent: no more STUN consent checks
+      const at = await disconnected;
+      assert.ok(at - silentAt <= 10_000, `disconnected ${at - silentAt} ms after the endpoint went silent`);
+      assert.equal(server.iceSelectedTuple, undefined);
+    } finally {
+      call.close();
+    }
+  });
+
   test('restartIce() in mid-call keeps media flowing', async () => {
     const call = await startCall();
     try {

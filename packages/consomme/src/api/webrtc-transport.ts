@@ -270,6 +270,8 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
     switch (event) {
       case 'icestatechange': {
         this.#iceState = (data as { iceState: IceState }).iceState;
+        // No working pair any more: the documented value is undefined.
+        if (this.#iceState === 'disconnected' || this.#iceState === 'closed') this.#iceSelectedTuple = undefined;
         emit.safeEmit('icestatechange', this.#iceState);
         observer.safeEmit('icestatechange', this.#iceState);
         break;

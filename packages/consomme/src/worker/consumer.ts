@@ -68,6 +68,7 @@ export class WorkerConsumer implements RequestHandler {
   #waitingForKeyFrame: boolean;
   #syncRequired = true;
   #lastScore = -1;
+  #producerScore = 10;
 
   constructor(init: ConsumerInit, ctx: WorkerContext, host: ConsumerHost) {
     this.id = init.consumerId;
@@ -141,7 +142,14 @@ export class WorkerConsumer implements RequestHandler {
 
   get score(): { score: number; producerScore: number; producerScores: number[] } {
     const score = this.#lastScore < 0 ? 10 : this.#lastScore;
-    return { score, producerScore: 10, producerScores: [10] };
+    return { score, producerScore: this.#producerScore, producerScores: [this.#producerScore] };
+  }
+
+  /** The producer's stream score changed (mediasoup reports it with the consumer's own). */
+  setProducerScore(score: number): void {
+    if (score === this.#producerScore) return;
+    this.#producerScore = score;
+    this.#ctx.notify(this.id, 'score', this.score);
   }
 
   close(): void {

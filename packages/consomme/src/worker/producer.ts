@@ -31,6 +31,7 @@ export interface ProducerHost {
   pausedChanged(producer: WorkerProducer): void;
   /** The SSRC that was learned from the MID (encoding without ssrc). */
   ssrcLearned(producer: WorkerProducer, ssrc: number): void;
+  scoreChanged(producer: WorkerProducer): void;
 }
 
 const RTCP_SENDER_SSRC = 1;
@@ -318,6 +319,7 @@ export class WorkerProducer implements RequestHandler {
     if (score === this.#lastScore) return;
     this.#lastScore = score;
     this.#ctx.notify(this.id, 'score', [{ encodingIdx: 0, ssrc: this.#ssrc ?? 0, score }]);
+    this.#host.scoreChanged(this);
   }
 
   get score(): number {

@@ -115,6 +115,12 @@ export class WorkerRouter implements RequestHandler {
     for (const consumer of consumers) consumer.setProducerPaused(producer.paused);
   }
 
+  producerScoreChanged(producer: WorkerProducer): void {
+    const consumers = this.#consumers.get(producer.id);
+    if (!consumers) return;
+    for (const consumer of consumers) consumer.setProducerScore(producer.score);
+  }
+
   requestKeyFrame(consumer: WorkerConsumer): void {
     this.#producers.get(consumer.producerId)?.requestKeyFrame();
   }

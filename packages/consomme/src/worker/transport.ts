@@ -223,9 +223,11 @@ export abstract class WorkerTransport implements RequestHandler {
       forward: (p, packet, keyFrame) => this.router.forward(p, packet, keyFrame),
       pausedChanged: (p) => this.router.producerPausedChanged(p),
       ssrcLearned: (p, ssrc) => this.#producerBySsrc.set(ssrc, p),
+      scoreChanged: (p) => this.router.producerScoreChanged(p),
     });
     this.router.addProducer(producer);
     this.#producers.set(producer.id, producer);
+    this.ctx.logger.debug('rtp', `producer created [producerId:${producer.id}, kind:${producer.kind}, ssrc:${producer.ssrc ?? 'by mid'}, transportId:${this.id}]`);
     if (producer.ssrc !== undefined) this.#producerBySsrc.set(producer.ssrc, producer);
     if (producer.rtxSsrc !== undefined) this.#producerBySsrc.set(producer.rtxSsrc, producer);
     if (mid !== undefined) this.#producerByMid.set(mid, producer);
@@ -254,9 +256,11 @@ export abstract class WorkerTransport implements RequestHandler {
     });
     const producer = this.router.addConsumer(consumer, this);
     this.#consumers.set(consumer.id, consumer);
+    this.ctx.logger.debug('rtp', `consumer created [consumerId:${consumer.id}, producerId:${producer.id}, ssrc:${consumer.ssrc}, transportId:${this.id}]`);
     // Feedback (RR blocks, NACK, PLI, FIR) names the media SSRC; blocks about our RTX SSRC are not routed.
     this.#consumerBySsrc.set(consumer.ssrc, consumer);
     consumer.setProducerPaused(producer.paused);
+    consumer.setProducerScore(producer.score);
     this.ctx.register(consumer.id, {
       handleRequest: (method) => {
         if (method === 'consumer.close') {

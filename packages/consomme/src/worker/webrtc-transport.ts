@@ -74,6 +74,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
   #bytesSent = 0;
   #usernameFragment: string;
   #password: string;
+  readonly #initialAvailableOutgoingBitrate: number;
 
   private constructor(init: WebRtcTransportInit, ctx: WorkerContext, router: WorkerRouter) {
     super(init.transportId, ctx, router);
@@ -85,6 +86,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       consentTimeoutMs: init.iceConsentTimeout * 1000,
       now: () => ctx.now(),
     });
+    this.#initialAvailableOutgoingBitrate = init.initialAvailableOutgoingBitrate;
     this.#srtpProfiles = init.srtpCryptoSuites.map((s) => dtlsProfileIdFromCryptoSuite(s));
     this.#consentTimer = setInterval(() => this.guard('consent timer', () => this.#onConsentTick()), CONSENT_TICK_MS);
     this.#consentTimer.unref();
@@ -339,11 +341,13 @@ export class WorkerWebRtcTransport extends WorkerTransport {
   #applyIceEvents(events: readonly IceAgentEvent[]): void {
     for (const event of events) {
       if (event.type === 'statechange') {
+        this.ctx.logger.debug('ice', `ice state ${this.#iceState} -> ${event.state} [transportId:${this.id}]`);
         this.#iceState = event.state;
         this.ctx.notify(this.id, 'icestatechange', { iceState: event.state });
         if (event.state === 'disconnected') this.#selected = undefined;
       } else if (event.type === 'selectedtuplechange') {
         const tuple = event.tupleId !== undefined ? this.#tuples.get(event.tupleId) : undefined;
+        this.ctx.logger.debug('ice', `selected tuple ${event.tupleId ?? 'none'} [transportId:${this.id}]`);
         this.#selected = tuple;
         if (tuple) {
           this.ctx.notify(this.id, 'iceselectedtuplechange', {
@@ -434,6 +438,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
 
   #setDtlsState(state: DtlsTransportState, remoteCertDer?: Buffer, suite?: SrtpCryptoSuite): void {
     if (this.#dtlsState === state) return;
+    this.ctx.logger.debug('dtls', `dtls state ${this.#dtlsState} -> ${state}${suite ? ` [srtp:${suite}]` : ''} [transportId:${this.id}]`);
     this.#dtlsState = state;
     const data: Record<string, unknown> = { dtlsState: state };
     if (remoteCertDer) data.dtlsRemoteCert = derToPem(remoteCertDer);
@@ -467,6 +472,8 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       rtxSendBitrate: 0,
       probationBytesSent: 0,
       probationSendBitrate: 0,
+      // No bandwidth estimation yet: the configured starting value is what we would use.
+      availableOutgoingBitrate: this.#initialAvailableOutgoingBitrate,
       iceRole: 'controlled',
       iceState: this.#iceState,
       dtlsState: this.#dtlsState,
