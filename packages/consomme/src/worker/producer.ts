@@ -32,6 +32,12 @@ export interface ProducerHost {
   /** The SSRC that was learned from the MID (encoding without ssrc). */
   ssrcLearned(producer: WorkerProducer, ssrc: number): void;
   scoreChanged(producer: WorkerProducer): void;
+  /**
+   * RFC 6464 audio level of a received packet: `level` in -dBov (0 loudest,
+   * 127 silence), `voice` the V bit. Only for audio producers that negotiated
+   * ssrc-audio-level; called before pause is considered, as observers decide.
+   */
+  audioLevel(producer: WorkerProducer, level: number, voice: boolean): void;
 }
 
 const RTCP_SENDER_SSRC = 1;
@@ -220,6 +226,10 @@ export class WorkerProducer implements RequestHandler {
       if (decision.keyFrameNeeded) this.requestKeyFrame(true);
     }
     if (keyFrame) this.#throttle.onKeyFrame(now);
+    if (this.#audioLevelExtId !== 0 && !isRtx) {
+      const value = packet.getExtension(this.#audioLevelExtId);
+      if (value && value.length >= 1) this.#host.audioLevel(this, value[0]! & 0x7f, (value[0]! & 0x80) !== 0);
+    }
     // Senders put CVO (3GPP TS 26.114 §7.4.5) on the last packet of a frame.
     if (this.#videoOrientationExtId !== 0 && packet.marker) this.#checkVideoOrientation(packet);
     if (this.#paused) return undefined;

@@ -5,6 +5,8 @@ import type { WorkerProducer } from './producer.js';
 import type { WorkerTransport } from './transport.js';
 import { WorkerWebRtcTransport, type WebRtcTransportInit } from './webrtc-transport.js';
 
+export type AudioLevelListener = (producer: WorkerProducer, level: number, voice: boolean) => void;
+
 /**
  * The worker side of a router: it knows which consumers hang off which
  * producer and moves packets and keyframe requests between them.
@@ -17,6 +19,7 @@ export class WorkerRouter implements RequestHandler {
   readonly #producers = new Map<string, WorkerProducer>();
   readonly #consumers = new Map<string, Set<WorkerConsumer>>();
   readonly #consumerOwner = new Map<WorkerConsumer, WorkerTransport>();
+  readonly #audioLevelListeners = new Map<string, Set<AudioLevelListener>>();
   #closed = false;
 
   constructor(id: string, ctx: WorkerContext, onClose: () => void) {
@@ -113,6 +116,27 @@ export class WorkerRouter implements RequestHandler {
     const consumers = this.#consumers.get(producer.id);
     if (!consumers) return;
     for (const consumer of consumers) consumer.setProducerPaused(producer.paused);
+  }
+
+  /** Audio levels go to the RTP observers the producer was added to. */
+  producerAudioLevel(producer: WorkerProducer, level: number, voice: boolean): void {
+    const listeners = this.#audioLevelListeners.get(producer.id);
+    if (!listeners) return;
+    for (const listener of listeners) listener(producer, level, voice);
+  }
+
+  /** @internal For RTP observers: hear a producer's audio levels until the returned function is called. */
+  listenToAudioLevels(producerId: string, listener: AudioLevelListener): () => void {
+    let set = this.#audioLevelListeners.get(producerId);
+    if (!set) {
+      set = new Set();
+      this.#audioLevelListeners.set(producerId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.#audioLevelListeners.delete(producerId);
+    };
   }
 
   producerScoreChanged(producer: WorkerProducer): void {

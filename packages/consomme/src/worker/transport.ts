@@ -224,6 +224,7 @@ export abstract class WorkerTransport implements RequestHandler {
       pausedChanged: (p) => this.router.producerPausedChanged(p),
       ssrcLearned: (p, ssrc) => this.#producerBySsrc.set(ssrc, p),
       scoreChanged: (p) => this.router.producerScoreChanged(p),
+      audioLevel: (p, level, voice) => this.router.producerAudioLevel(p, level, voice),
     });
     this.router.addProducer(producer);
     this.#producers.set(producer.id, producer);
