@@ -16,6 +16,10 @@
   }
 
   function wireTransport(transport) {
+    transport.on('producedata', ({ sctpStreamParameters, label, protocol, appData }, callback, errback) => {
+      request('produceData', { transportId: transport.id, sctpStreamParameters, label, protocol, appData })
+        .then(({ id }) => callback({ id }), errback);
+    });
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(callback, errback);
     });
@@ -27,14 +31,14 @@
 
   async function createSendTransport(options) {
     await load();
-    const params = await request('createWebRtcTransport', { options });
+    const params = await request('createWebRtcTransport', { options, sctpCapabilities: state.device.sctpCapabilities });
     state.send = state.device.createSendTransport(params);
     wireTransport(state.send);
   }
 
   async function createRecvTransport(options) {
     await load();
-    const params = await request('createWebRtcTransport', { options });
+    const params = await request('createWebRtcTransport', { options, sctpCapabilities: state.device.sctpCapabilities });
     state.recv = state.device.createRecvTransport(params);
     wireTransport(state.recv);
   }
@@ -119,5 +123,120 @@
     return out;
   }
 
-  window.msTest = { produce, consume, consumerStats, senderCodecs, producerRemoteInbound, state };
+  // ---- data channels ----
+  const data = { producers: {}, consumers: {}, received: {} };
+
+  async function produceData(options = {}) {
+    if (!state.send) await createSendTransport();
+    const dataProducer = await state.send.produceData(options);
+    data.producers[dataProducer.id] = dataProducer;
+    if (dataProducer.readyState !== 'open') await new Promise((resolve) => dataProducer.once('open', resolve));
+    return dataProducer.id;
+  }
+
+  async function consumeData(dataProducerId) {
+    if (!state.recv) await createRecvTransport();
+    const params = await request('consumeData', { transportId: state.recv.id, dataProducerId });
+    const dataConsumer = await state.recv.consumeData(params);
+    dataConsumer.binaryType = 'arraybuffer';
+    data.consumers[dataConsumer.id] = dataConsumer;
+    const received = { texts: [], bytes: 0, chunks: [] };
+    data.received[dataConsumer.id] = received;
+    dataConsumer.on('message', (message) => {
+      if (typeof message === 'string') received.texts.push(message);
+      else {
+        received.chunks.push(new Uint8Array(message));
+        received.bytes += message.byteLength;
+      }
+    });
+    if (dataConsumer.readyState !== 'open') await new Promise((resolve) => dataConsumer.once('open', resolve));
+    return dataConsumer.id;
+  }
+
+  function sendTexts(dataProducerId, count, prefix) {
+    const dataProducer = data.producers[dataProducerId];
+    for (let i = 0; i < count; i++) dataProducer.send(`${prefix}${i}`);
+  }
+
+  async function sha256(chunks) {
+    const total = chunks.reduce((n, c) => n + c.byteLength, 0);
+    const all = new Uint8Array(total);
+    let offset = 0;
+    for (const c of chunks) {
+      all.set(c, offset);
+      offset += c.byteLength;
+    }
+    const digest = await crypto.subtle.digest('SHA-256', all);
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  /** Sends `size` random bytes in `chunk`-byte messages, pausing while bufferedAmount is high. */
+  async function sendFile(dataProducerId, size, chunk) {
+    const dataProducer = data.producers[dataProducerId];
+    const bytes = new Uint8Array(size);
+    for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, Math.min(size, i + 65536)));
+    const high = 1024 * 1024;
+    dataProducer.bufferedAmountLowThreshold = 256 * 1024;
+    let maxBuffered = 0;
+    for (let offset = 0; offset < size; offset += chunk) {
+      if (dataProducer.bufferedAmount > high) {
+        await new Promise((resolve) => dataProducer.once('bufferedamountlow', resolve));
+      }
+      dataProducer.send(bytes.slice(offset, Math.min(size, offset + chunk)));
+      maxBuffered = Math.max(maxBuffered, dataProducer.bufferedAmount);
+    }
+    return { sha256: await sha256([bytes]), maxBuffered };
+  }
+
+  async function received(dataConsumerId) {
+    const r = data.received[dataConsumerId];
+    return { texts: r.texts, bytes: r.bytes, sha256: r.chunks.length ? await sha256(r.chunks) : '' };
+  }
+
+  // ---- audio tones (RTP observer tests) ----
+  /**
+   * Produce a WebAudio sine tone instead of the fake microphone, so a test
+   * decides how loud each page is: gain 0 sends digital silence (RFC 6464
+   * level 127), gain 0.5 a loud tone (about -9 dBov). Returns the producer id.
+   */
+  async function produceTone({ gain = 0.5, frequency = 440 } = {}) {
+    if (!state.send) await createSendTransport();
+    const context = new AudioContext();
+    await context.resume();
+    const oscillator = context.createOscillator();
+    oscillator.frequency.value = frequency;
+    const gainNode = context.createGain();
+    gainNode.gain.value = gain;
+    const destination = context.createMediaStreamDestination();
+    oscillator.connect(gainNode).connect(destination);
+    oscillator.start();
+    const track = destination.stream.getAudioTracks()[0];
+    const producer = await state.send.produce({ track });
+    state.producers[producer.id] = producer;
+    state.tones = state.tones ?? {};
+    state.tones[producer.id] = { context, gainNode };
+    return producer.id;
+  }
+
+  /** Change the loudness of a tone from produceTone(). */
+  function setToneGain(producerId, gain) {
+    const tone = state.tones?.[producerId];
+    if (!tone) throw new Error(`no tone for producer ${producerId}`);
+    tone.gainNode.gain.setValueAtTime(gain, tone.context.currentTime);
+  }
+
+  /** track.enabled = false makes Chromium send silence (level 127) on that producer. */
+  function setTrackEnabled(producerId, enabled) {
+    const producer = state.producers[producerId];
+    if (!producer) throw new Error(`no producer ${producerId}`);
+    producer.track.enabled = enabled;
+  }
+
+  window.msTest = {
+    produceTone, setToneGain, setTrackEnabled,
+    produceData,
+    consumeData,
+    sendTexts,
+    sendFile,
+    received, produce, consume, consumerStats, senderCodecs, producerRemoteInbound, state };
 })();

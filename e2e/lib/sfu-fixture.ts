@@ -23,6 +23,8 @@ export class SfuFixture {
   readonly transports = new Map<string, types.WebRtcTransport>();
   readonly producers = new Map<string, types.Producer>();
   readonly consumers = new Map<string, types.Consumer>();
+  readonly dataProducers = new Map<string, types.DataProducer>();
+  readonly dataConsumers = new Map<string, types.DataConsumer>();
   readonly #options: FixtureOptions;
 
   constructor(options: FixtureOptions = {}) {
@@ -49,6 +51,10 @@ export class SfuFixture {
         if (!options.listenInfos && !options.listenIps) {
           options.listenInfos = [{ protocol: 'udp', ip: '127.0.0.1' }, { protocol: 'tcp', ip: '127.0.0.1' }];
         }
+        if (data?.sctpCapabilities) {
+          options.enableSctp = true;
+          options.numSctpStreams = data.sctpCapabilities.numStreams;
+        }
         const transport = await this.router.createWebRtcTransport(options);
         this.transports.set(transport.id, transport);
         return {
@@ -56,6 +62,7 @@ export class SfuFixture {
           iceParameters: transport.iceParameters,
           iceCandidates: transport.iceCandidates,
           dtlsParameters: transport.dtlsParameters,
+          sctpParameters: transport.sctpParameters,
         };
       }
       case 'connectWebRtcTransport':
@@ -84,6 +91,26 @@ export class SfuFixture {
           producerId: consumer.producerId,
           kind: consumer.kind,
           rtpParameters: consumer.rtpParameters,
+        };
+      }
+      case 'produceData': {
+        const dataProducer = await this.#transport(data.transportId).produceData({
+          sctpStreamParameters: data.sctpStreamParameters,
+          label: data.label,
+          protocol: data.protocol,
+        });
+        this.dataProducers.set(dataProducer.id, dataProducer);
+        return { id: dataProducer.id };
+      }
+      case 'consumeData': {
+        const dataConsumer = await this.#transport(data.transportId).consumeData({ dataProducerId: data.dataProducerId });
+        this.dataConsumers.set(dataConsumer.id, dataConsumer);
+        return {
+          id: dataConsumer.id,
+          dataProducerId: dataConsumer.dataProducerId,
+          sctpStreamParameters: dataConsumer.sctpStreamParameters,
+          label: dataConsumer.label,
+          protocol: dataConsumer.protocol,
         };
       }
       case 'resumeConsumer':

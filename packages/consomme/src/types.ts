@@ -8,3 +8,10 @@ export type { WebRtcTransport, WebRtcTransportOptions } from './api/webrtc-trans
 export type { Producer, ProducerType, ProducerScore, ProducerStat, ProducerVideoOrientation } from './api/producer.js';
 export type { Consumer, ConsumerType, ConsumerLayers, ConsumerScore, ConsumerStat } from './api/consumer.js';
 export { UnsupportedError, InvalidStateError } from './errors.js';
+export type { DataProducer, DataProducerType, DataProducerStat } from './api/data-producer.js';
+export type { DataConsumer, DataConsumerType, DataConsumerStat } from './api/data-consumer.js';
+export type { DirectTransport, DirectTransportOptions, DirectTransportStats } from './api/direct-transport.js';
+export type { DataProducerOptions, DataConsumerOptions } from './api/transport.js';
+export type { RtpObserver, RtpObserverType, RtpObserverEvents, RtpObserverObserverEvents, RtpObserverAddRemoveProducerOptions } from './api/rtp-observer.js';
+export type { AudioLevelObserver, AudioLevelObserverOptions, AudioLevelObserverVolume, AudioLevelObserverEvents, AudioLevelObserverObserverEvents } from './api/audio-level-observer.js';
+export type { ActiveSpeakerObserver, ActiveSpeakerObserverOptions, ActiveSpeakerObserverDominantSpeaker, ActiveSpeakerObserverEvents, ActiveSpeakerObserverObserverEvents } from './api/active-speaker-observer.js';

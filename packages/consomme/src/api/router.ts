@@ -5,6 +5,11 @@ import { canConsume, validateRtpCapabilities } from '../ortc/index.js';
 import type { RtpCapabilities } from '../ortc/types.js';
 import { EnhancedEventEmitter } from './enhanced-events.js';
 import type { Producer } from './producer.js';
+import { ActiveSpeakerObserver, normalizeActiveSpeakerObserverOptions, type ActiveSpeakerObserverOptions } from './active-speaker-observer.js';
+import { AudioLevelObserver, normalizeAudioLevelObserverOptions, type AudioLevelObserverOptions } from './audio-level-observer.js';
+import type { RtpObserver, RtpObserverInternal } from './rtp-observer.js';
+import type { DataProducer } from './data-producer.js';
+import { DirectTransport, type DirectTransportOptions } from './direct-transport.js';
 import type { AppData } from './transport-types.js';
 import { WebRtcTransport, normalizeWebRtcTransportOptions, type WebRtcTransportOptions, type WebRtcTransportData } from './webrtc-transport.js';
 import type { Transport } from './transport.js';
@@ -18,7 +23,7 @@ export type RouterEvents = {
 export type RouterObserverEvents = {
   close: [];
   newtransport: [Transport];
-  newrtpobserver: [unknown];
+  newrtpobserver: [RtpObserver];
 };
 
 interface RouterInternal<RouterAppData> {
@@ -35,6 +40,8 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
   readonly #channel: Channel;
   readonly #transports = new Map<string, Transport>();
   readonly #producers = new Map<string, Producer>();
+  readonly #rtpObservers = new Map<string, RtpObserver>();
+  readonly #dataProducers = new Map<string, DataProducer>();
   readonly #observer = new EnhancedEventEmitter<RouterObserverEvents>();
   #closed = false;
   #appData: RouterAppData;
@@ -115,13 +122,88 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
       appData: options.appData,
       getRouterRtpCapabilities: () => this.#rtpCapabilities,
       getProducerById: (id) => this.#producers.get(id),
+      getDataProducerById: (id) => this.#dataProducers.get(id),
     });
     this.#transports.set(transportId, transport as Transport);
     transport.on('@close', () => this.#transports.delete(transportId));
-    transport.on('@newproducer', (producer: Producer) => this.#producers.set(producer.id, producer));
-    transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
+    this.#adopt(transport as Transport);
     this.#observer.safeEmit('newtransport', transport as Transport);
     return transport;
+  }
+
+  /** A transport whose producers and data producers others can consume. */
+  #adopt(transport: Transport): void {
+    transport.on('@newproducer', (producer: Producer) => this.#producers.set(producer.id, producer));
+    transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
+    transport.on('@newdataproducer', (dataProducer: DataProducer) => this.#dataProducers.set(dataProducer.id, dataProducer));
+    transport.on('@dataproducerclose', (dataProducer: DataProducer) => this.#dataProducers.delete(dataProducer.id));
+  }
+
+  /** A transport for data producers and consumers that live in Node (no network). */
+  async createDirectTransport<TransportAppData extends AppData = AppData>(
+    options: DirectTransportOptions<TransportAppData> = {},
+  ): Promise<DirectTransport<TransportAppData>> {
+    if (this.#closed) throw new InvalidStateError('router closed');
+    const maxMessageSize = options.maxMessageSize ?? 262144;
+    if (!Number.isInteger(maxMessageSize) || maxMessageSize < 1) throw new TypeError('wrong maxMessageSize');
+    if (options.appData !== undefined && (typeof options.appData !== 'object' || options.appData === null)) {
+      throw new TypeError('if given, appData must be an object');
+    }
+    const transportId = randomUUID();
+    await this.#channel.request('router.createDirectTransport', this.#id, { transportId, maxMessageSize });
+    if (this.#closed) throw new InvalidStateError('router closed while creating the transport');
+    const transport = new DirectTransport<TransportAppData>({
+      id: transportId,
+      maxMessageSize,
+      routerId: this.#id,
+      channel: this.#channel,
+      appData: options.appData,
+      getRouterRtpCapabilities: () => this.#rtpCapabilities,
+      getProducerById: (id) => this.#producers.get(id),
+      getDataProducerById: (id) => this.#dataProducers.get(id),
+    });
+    this.#transports.set(transportId, transport as Transport);
+    transport.on('@close', () => this.#transports.delete(transportId));
+    this.#adopt(transport as Transport);
+    this.#observer.safeEmit('newtransport', transport as Transport);
+    return transport;
+  }
+
+  /** Reports the volume of the loudest audio producers added to it. */
+  async createAudioLevelObserver<ObserverAppData extends AppData = AppData>(
+    options: AudioLevelObserverOptions<ObserverAppData> = {},
+  ): Promise<AudioLevelObserver<ObserverAppData>> {
+    if (this.#closed) throw new InvalidStateError('router closed');
+    const request = normalizeAudioLevelObserverOptions(options);
+    const rtpObserverId = randomUUID();
+    await this.#channel.request('router.createAudioLevelObserver', this.#id, { rtpObserverId, ...request });
+    return this.#adoptRtpObserver(new AudioLevelObserver<ObserverAppData>(this.#rtpObserverInternal(rtpObserverId, options.appData)));
+  }
+
+  /** Tells which of the audio producers added to it is the dominant speaker. */
+  async createActiveSpeakerObserver<ObserverAppData extends AppData = AppData>(
+    options: ActiveSpeakerObserverOptions<ObserverAppData> = {},
+  ): Promise<ActiveSpeakerObserver<ObserverAppData>> {
+    if (this.#closed) throw new InvalidStateError('router closed');
+    const request = normalizeActiveSpeakerObserverOptions(options);
+    const rtpObserverId = randomUUID();
+    await this.#channel.request('router.createActiveSpeakerObserver', this.#id, { rtpObserverId, ...request });
+    return this.#adoptRtpObserver(new ActiveSpeakerObserver<ObserverAppData>(this.#rtpObserverInternal(rtpObserverId, options.appData)));
+  }
+
+  #rtpObserverInternal<A>(id: string, appData: A | undefined): RtpObserverInternal<A> {
+    return { id, channel: this.#channel, appData, getProducerById: (producerId: string) => this.#producers.get(producerId) };
+  }
+
+  #adoptRtpObserver<T extends RtpObserver>(rtpObserver: T): T {
+    if (this.#closed) {
+      rtpObserver.routerClosed();
+      throw new InvalidStateError('router closed while creating the RtpObserver');
+    }
+    this.#rtpObservers.set(rtpObserver.id, rtpObserver);
+    rtpObserver.on('@close', () => this.#rtpObservers.delete(rtpObserver.id));
+    this.#observer.safeEmit('newrtpobserver', rtpObserver);
+    return rtpObserver;
   }
 
   /** Whether the given RTP capabilities can consume the given producer. */
@@ -143,6 +225,9 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
   #closeChildren(): void {
     for (const transport of [...this.#transports.values()]) transport.routerClosed();
     this.#transports.clear();
+    for (const rtpObserver of [...this.#rtpObservers.values()]) rtpObserver.routerClosed();
+    this.#rtpObservers.clear();
     this.#producers.clear();
+    this.#dataProducers.clear();
   }
 }

@@ -13,6 +13,10 @@ import type { MediaKind, RtpCapabilities, RtpParameters } from '../ortc/types.js
 import { Consumer, type ConsumerLayers, type ConsumerType } from './consumer.js';
 import { EnhancedEventEmitter, type EventMap } from './enhanced-events.js';
 import { Producer, type ProducerType } from './producer.js';
+import { DataProducer, type DataProducerType } from './data-producer.js';
+import { DataConsumer } from './data-consumer.js';
+import { validateSctpStreamParameters } from '../ortc/index.js';
+import type { SctpStreamParameters } from '../ortc/types.js';
 import type { AppData } from './transport-types.js';
 
 export interface ProducerOptions<ProducerAppData extends AppData = AppData> {
@@ -44,6 +48,35 @@ export interface ConsumerOptions<ConsumerAppData extends AppData = AppData> {
   appData?: ConsumerAppData;
 }
 
+export interface DataProducerOptions<DataProducerAppData extends AppData = AppData> {
+  /** DataProducer id (for PipeTransport data producers). Default: a new UUID. */
+  id?: string;
+  /** SCTP stream parameters; required on transports with SCTP, ignored on a DirectTransport. */
+  sctpStreamParameters?: SctpStreamParameters;
+  /** A label (data channel label). Default ''. */
+  label?: string;
+  /** A sub-protocol (data channel protocol). Default ''. */
+  protocol?: string;
+  /** Whether the data producer starts paused. Default false. */
+  paused?: boolean;
+  appData?: DataProducerAppData;
+}
+
+export interface DataConsumerOptions<DataConsumerAppData extends AppData = AppData> {
+  dataProducerId: string;
+  /** Override the data producer's ordering. */
+  ordered?: boolean;
+  /** Override: give up on a message after this many ms. */
+  maxPacketLifeTime?: number;
+  /** Override: give up on a message after this many retransmissions. */
+  maxRetransmits?: number;
+  /** Whether the data consumer starts paused. Default false. */
+  paused?: boolean;
+  /** Only messages sent with one of these subchannels (or with none) are delivered. */
+  subchannels?: number[];
+  appData?: DataConsumerAppData;
+}
+
 export type TransportEvents = {
   routerclose: [];
   listenservererror: [];
@@ -52,14 +85,16 @@ export type TransportEvents = {
   '@close': [];
   '@newproducer': [Producer];
   '@producerclose': [Producer];
+  '@newdataproducer': [DataProducer];
+  '@dataproducerclose': [DataProducer];
 };
 
 export type TransportObserverEvents = {
   close: [];
   newproducer: [Producer];
   newconsumer: [Consumer];
-  newdataproducer: [unknown];
-  newdataconsumer: [unknown];
+  newdataproducer: [DataProducer];
+  newdataconsumer: [DataConsumer];
   trace: [unknown];
 };
 
@@ -70,6 +105,7 @@ export interface TransportInternal<TransportAppData> {
   appData: TransportAppData | undefined;
   getRouterRtpCapabilities: () => RtpCapabilities;
   getProducerById: (id: string) => Producer | undefined;
+  getDataProducerById: (id: string) => DataProducer | undefined;
 }
 
 const KINDS: readonly MediaKind[] = ['audio', 'video'];
@@ -86,6 +122,11 @@ export abstract class Transport<
   readonly #getProducerById: (id: string) => Producer | undefined;
   readonly #producers = new Map<string, Producer>();
   readonly #consumers = new Map<string, Consumer>();
+  readonly #getDataProducerById: (id: string) => DataProducer | undefined;
+  readonly #dataProducers = new Map<string, DataProducer>();
+  readonly #dataConsumers = new Map<string, DataConsumer>();
+  /** SCTP stream ids in use by this transport's data consumers. */
+  readonly #usedSctpStreamIds = new Set<number>();
   readonly #observer = new EnhancedEventEmitter<ObserverEvents & TransportObserverEvents>();
   #closed = false;
   #appData: TransportAppData;
@@ -98,6 +139,7 @@ export abstract class Transport<
     this.#appData = internal.appData ?? ({} as TransportAppData);
     this.#getRouterRtpCapabilities = internal.getRouterRtpCapabilities;
     this.#getProducerById = internal.getProducerById;
+    this.#getDataProducerById = internal.getDataProducerById;
     this.channel.subscribe(this.#id, (event, data) => this.handleNotification(event, data));
   }
 
@@ -122,6 +164,14 @@ export abstract class Transport<
   }
 
   protected abstract handleNotification(event: string, data: unknown): void;
+
+  /** 'sctp' when data goes over SCTP (and how many outgoing streams), 'direct' for a DirectTransport; undefined without data support. */
+  protected abstract dataChannelKind(): { type: 'sctp'; outgoingStreams: number } | { type: 'direct' } | undefined;
+
+  /** Largest data message this transport carries (SCTP maxMessageSize, or the DirectTransport's). */
+  protected maxDataMessageSize(): number {
+    return 262144;
+  }
 
   /** Hook for subclasses to update their state when the transport closes. */
   protected onClosed(): void {}
@@ -303,6 +353,161 @@ export abstract class Transport<
     this.#producers.clear();
     for (const consumer of this.#consumers.values()) consumer.transportClosed();
     this.#consumers.clear();
+    for (const dataProducer of this.#dataProducers.values()) {
+      dataProducer.transportClosed();
+      (this as EnhancedEventEmitter<TransportEvents>).safeEmit('@dataproducerclose', dataProducer);
+    }
+    this.#dataProducers.clear();
+    for (const dataConsumer of this.#dataConsumers.values()) dataConsumer.transportClosed();
+    this.#dataConsumers.clear();
+    this.#usedSctpStreamIds.clear();
+  }
+
+  async produceData<DataProducerAppData extends AppData = AppData>(
+    options: DataProducerOptions<DataProducerAppData> = {},
+  ): Promise<DataProducer<DataProducerAppData>> {
+    this.#assertOpen();
+    const kind = this.dataChannelKind();
+    if (!kind) throw new UnsupportedError('this transport has no data channels (enableSctp is false)');
+    const { id, label = '', protocol = '', paused = false, appData } = options;
+    if (id !== undefined && this.#dataProducers.has(id)) throw new TypeError(`a DataProducer with the same id "${id}" already exists`);
+    if (typeof label !== 'string') throw new TypeError('label must be a string');
+    if (typeof protocol !== 'string') throw new TypeError('protocol must be a string');
+    if (appData !== undefined && (typeof appData !== 'object' || appData === null)) throw new TypeError('if given, appData must be an object');
+    let sctpStreamParameters: SctpStreamParameters | undefined;
+    if (kind.type === 'sctp') {
+      if (options.sctpStreamParameters === undefined) throw new TypeError('missing sctpStreamParameters');
+      sctpStreamParameters = validateSctpStreamParameters(structuredClone(options.sctpStreamParameters));
+      for (const dp of this.#dataProducers.values()) {
+        if (dp.sctpStreamParameters?.streamId === sctpStreamParameters.streamId) {
+          throw new TypeError(`sctpStreamParameters.streamId ${sctpStreamParameters.streamId} already in use`);
+        }
+      }
+    }
+    const dataProducerId = id ?? randomUUID();
+    const type: DataProducerType = kind.type;
+    await this.channel.request('transport.produceData', this.#id, {
+      dataProducerId,
+      type,
+      sctpStreamParameters,
+      label,
+      protocol,
+      paused,
+    });
+    if (this.#closed) throw new InvalidStateError('transport closed while producing data');
+    const dataProducer = new DataProducer<DataProducerAppData>({
+      id: dataProducerId,
+      channel: this.channel,
+      type,
+      sctpStreamParameters,
+      label,
+      protocol,
+      paused,
+      maxMessageSize: this.maxDataMessageSize(),
+      appData,
+    });
+    this.#dataProducers.set(dataProducerId, dataProducer as DataProducer);
+    dataProducer.on('@close', () => {
+      this.#dataProducers.delete(dataProducerId);
+      (this as EnhancedEventEmitter<TransportEvents>).safeEmit('@dataproducerclose', dataProducer as DataProducer);
+    });
+    (this as EnhancedEventEmitter<TransportEvents>).safeEmit('@newdataproducer', dataProducer as DataProducer);
+    (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit('newdataproducer', dataProducer as DataProducer);
+    return dataProducer;
+  }
+
+  async consumeData<DataConsumerAppData extends AppData = AppData>(
+    options: DataConsumerOptions<DataConsumerAppData>,
+  ): Promise<DataConsumer<DataConsumerAppData>> {
+    this.#assertOpen();
+    const kind = this.dataChannelKind();
+    if (!kind) throw new UnsupportedError('this transport has no data channels (enableSctp is false)');
+    const { dataProducerId, paused = false, appData } = options ?? ({} as DataConsumerOptions);
+    if (typeof dataProducerId !== 'string' || dataProducerId.length === 0) throw new TypeError('missing dataProducerId');
+    if (appData !== undefined && (typeof appData !== 'object' || appData === null)) throw new TypeError('if given, appData must be an object');
+    const subchannels = options.subchannels ?? [];
+    if (!Array.isArray(subchannels) || subchannels.some((s) => !Number.isInteger(s) || s < 0 || s > 65535)) {
+      throw new TypeError('subchannels must be an array of integers 0..65535');
+    }
+    const dataProducer = this.#getDataProducerById(dataProducerId);
+    if (!dataProducer) throw new TypeError(`DataProducer with id "${dataProducerId}" not found`);
+    let sctpStreamParameters: SctpStreamParameters | undefined;
+    let streamId: number | undefined;
+    if (kind.type === 'sctp') {
+      const base: SctpStreamParameters = dataProducer.sctpStreamParameters
+        ? structuredClone(dataProducer.sctpStreamParameters)
+        : { streamId: 0, ordered: true };
+      if (options.ordered !== undefined) base.ordered = options.ordered;
+      if (options.maxPacketLifeTime !== undefined) {
+        base.maxPacketLifeTime = options.maxPacketLifeTime;
+        delete base.maxRetransmits;
+      }
+      if (options.maxRetransmits !== undefined) {
+        base.maxRetransmits = options.maxRetransmits;
+        delete base.maxPacketLifeTime;
+      }
+      if (base.maxPacketLifeTime !== undefined || base.maxRetransmits !== undefined) base.ordered = options.ordered ?? false;
+      streamId = this.#allocateSctpStreamId(kind.outgoingStreams);
+      base.streamId = streamId;
+      sctpStreamParameters = base;
+    }
+    const dataConsumerId = randomUUID();
+    const early: [string, unknown][] = [];
+    this.channel.subscribe(dataConsumerId, (event, eventData) => early.push([event, eventData]));
+    let data: { dataProducerPaused: boolean; subchannels: number[] };
+    try {
+      data = await this.channel.request('transport.consumeData', this.#id, {
+        dataConsumerId,
+        dataProducerId,
+        type: kind.type,
+        sctpStreamParameters,
+        label: dataProducer.label,
+        protocol: dataProducer.protocol,
+        paused,
+        subchannels,
+      });
+    } catch (error) {
+      this.channel.unsubscribe(dataConsumerId);
+      if (streamId !== undefined) this.#usedSctpStreamIds.delete(streamId);
+      throw error;
+    }
+    if (this.#closed) {
+      this.channel.unsubscribe(dataConsumerId);
+      throw new InvalidStateError('transport closed while consuming data');
+    }
+    const dataConsumer = new DataConsumer<DataConsumerAppData>({
+      id: dataConsumerId,
+      dataProducerId,
+      channel: this.channel,
+      type: kind.type,
+      sctpStreamParameters,
+      label: dataProducer.label,
+      protocol: dataProducer.protocol,
+      paused,
+      dataProducerPaused: data.dataProducerPaused,
+      subchannels: data.subchannels,
+      appData,
+    });
+    this.#dataConsumers.set(dataConsumerId, dataConsumer as DataConsumer);
+    const release = (): void => {
+      this.#dataConsumers.delete(dataConsumerId);
+      if (streamId !== undefined) this.#usedSctpStreamIds.delete(streamId);
+    };
+    dataConsumer.on('@close', release);
+    dataConsumer.on('@dataproducerclose', release);
+    for (const [event, eventData] of early) dataConsumer.replayNotification(event, eventData);
+    (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit('newdataconsumer', dataConsumer as DataConsumer);
+    return dataConsumer;
+  }
+
+  #allocateSctpStreamId(outgoingStreams: number): number {
+    for (let id = 0; id < outgoingStreams; id++) {
+      if (!this.#usedSctpStreamIds.has(id)) {
+        this.#usedSctpStreamIds.add(id);
+        return id;
+      }
+    }
+    throw new UnsupportedError(`no free SCTP stream id (numSctpStreams.OS is ${outgoingStreams})`);
   }
 
   #assertOpen(): void {

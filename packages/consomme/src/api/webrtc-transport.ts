@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { InvalidStateError } from '../errors.js';
+import type { SctpParameters } from '../ortc/types.js';
 import { Transport, type TransportEvents, type TransportInternal, type TransportObserverEvents } from './transport.js';
 import type {
   AppData,
@@ -9,6 +10,7 @@ import type {
   IceParameters,
   IceRole,
   IceState,
+  SctpState,
   SrtpCryptoSuite,
   TransportListenInfo,
   TransportListenIp,
@@ -56,6 +58,10 @@ export interface WebRtcTransportRequest {
   iceConsentTimeout: number;
   initialAvailableOutgoingBitrate: number;
   srtpCryptoSuites: SrtpCryptoSuite[];
+  enableSctp: boolean;
+  numSctpStreams: { OS: number; MIS: number };
+  maxSctpMessageSize: number;
+  sctpSendBufferSize: number;
 }
 
 /** What the worker returns for a new WebRtcTransport. */
@@ -66,20 +72,22 @@ export interface WebRtcTransportData {
   iceState: IceState;
   dtlsParameters: DtlsParameters;
   dtlsState: DtlsState;
+  sctpParameters?: SctpParameters;
+  sctpState?: SctpState;
 }
 
 export type WebRtcTransportEvents = TransportEvents & {
   icestatechange: [IceState];
   iceselectedtuplechange: [TransportTuple];
   dtlsstatechange: [DtlsState];
-  sctpstatechange: [string];
+  sctpstatechange: [SctpState];
 };
 
 export type WebRtcTransportObserverEvents = TransportObserverEvents & {
   icestatechange: [IceState];
   iceselectedtuplechange: [TransportTuple];
   dtlsstatechange: [DtlsState];
-  sctpstatechange: [string];
+  sctpstatechange: [SctpState];
 };
 
 const SUITES: readonly SrtpCryptoSuite[] = ['AEAD_AES_256_GCM', 'AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'];
@@ -140,6 +148,16 @@ export function normalizeWebRtcTransportOptions(options: WebRtcTransportOptions)
   const iceConsentTimeout = options.iceConsentTimeout ?? 30;
   if (typeof iceConsentTimeout !== 'number' || iceConsentTimeout < 0) throw new TypeError('wrong iceConsentTimeout');
   const initialAvailableOutgoingBitrate = options.initialAvailableOutgoingBitrate ?? 600000;
+  const enableSctp = options.enableSctp ?? false;
+  const numSctpStreams = options.numSctpStreams ?? { OS: 1024, MIS: 1024 };
+  for (const key of ['OS', 'MIS'] as const) {
+    const n = numSctpStreams[key];
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new TypeError(`wrong numSctpStreams.${key}`);
+  }
+  const maxSctpMessageSize = options.maxSctpMessageSize ?? 262144;
+  if (!Number.isInteger(maxSctpMessageSize) || maxSctpMessageSize < 1) throw new TypeError('wrong maxSctpMessageSize');
+  const sctpSendBufferSize = options.sctpSendBufferSize ?? 262144;
+  if (!Number.isInteger(sctpSendBufferSize) || sctpSendBufferSize < 1) throw new TypeError('wrong sctpSendBufferSize');
   const srtpCryptoSuites = options.srtpCryptoSuites ?? [...SUITES];
   if (!Array.isArray(srtpCryptoSuites) || srtpCryptoSuites.length === 0 || srtpCryptoSuites.some((s) => !SUITES.includes(s))) {
     throw new TypeError('wrong srtpCryptoSuites');
@@ -151,6 +169,10 @@ export function normalizeWebRtcTransportOptions(options: WebRtcTransportOptions)
     iceConsentTimeout,
     initialAvailableOutgoingBitrate,
     srtpCryptoSuites,
+    enableSctp,
+    numSctpStreams: { OS: numSctpStreams.OS, MIS: numSctpStreams.MIS },
+    maxSctpMessageSize,
+    sctpSendBufferSize,
   } as WebRtcTransportRequest & { listenInfos: TransportListenInfo[] };
 }
 
@@ -169,6 +191,8 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
   #dtlsState: DtlsState;
   #dtlsRemoteCert: string | undefined;
   #srtpCryptoSuite: SrtpCryptoSuite | undefined;
+  readonly #sctpParameters: SctpParameters | undefined;
+  #sctpState: SctpState | undefined;
 
   /** @internal */
   constructor(internal: TransportInternal<TransportAppData> & { data: WebRtcTransportData }) {
@@ -180,6 +204,8 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
     this.#iceState = data.iceState;
     this.#dtlsParameters = data.dtlsParameters;
     this.#dtlsState = data.dtlsState;
+    this.#sctpParameters = data.sctpParameters;
+    this.#sctpState = data.sctpState;
   }
 
   get iceRole(): IceRole {
@@ -219,18 +245,28 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
     return this.#srtpCryptoSuite;
   }
 
-  get sctpParameters(): undefined {
-    return undefined;
+  /** SCTP parameters for the endpoint (undefined unless enableSctp). */
+  get sctpParameters(): SctpParameters | undefined {
+    return this.#sctpParameters;
   }
 
-  get sctpState(): undefined {
-    return undefined;
+  get sctpState(): SctpState | undefined {
+    return this.#sctpState;
+  }
+
+  protected override maxDataMessageSize(): number {
+    return this.#sctpParameters?.maxMessageSize ?? 262144;
+  }
+
+  protected dataChannelKind(): { type: 'sctp'; outgoingStreams: number } | undefined {
+    return this.#sctpParameters ? { type: 'sctp', outgoingStreams: this.#sctpParameters.OS } : undefined;
   }
 
   protected override onClosed(): void {
     this.#iceState = 'closed';
     this.#iceSelectedTuple = undefined;
     this.#dtlsState = 'closed';
+    if (this.#sctpState !== undefined) this.#sctpState = 'closed';
   }
 
   async getStats(): Promise<WebRtcTransportStats[]> {
@@ -289,6 +325,12 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
         if (d.srtpCryptoSuite !== undefined) this.#srtpCryptoSuite = d.srtpCryptoSuite;
         emit.safeEmit('dtlsstatechange', this.#dtlsState);
         observer.safeEmit('dtlsstatechange', this.#dtlsState);
+        break;
+      }
+      case 'sctpstatechange': {
+        this.#sctpState = (data as { sctpState: SctpState }).sctpState;
+        emit.safeEmit('sctpstatechange', this.#sctpState);
+        observer.safeEmit('sctpstatechange', this.#sctpState);
         break;
       }
       case 'trace': {

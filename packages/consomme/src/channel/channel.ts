@@ -50,6 +50,17 @@ export class Channel {
     });
   }
 
+  /**
+   * Fire-and-forget request (id 0): the worker sends no reply. For the hot
+   * data path (DataProducer.send), where a reply per message would double
+   * the IPC traffic.
+   */
+  notify(method: string, handlerId: string, data?: unknown): void {
+    if (this.#closed) throw new InvalidStateError(`channel closed [method:${method}]`);
+    const msg: ChannelRequest = { kind: 'request', id: 0, method, handlerId, data };
+    this.#process.send(msg);
+  }
+
   subscribe(targetId: string, listener: NotificationListener): void {
     this.#listeners.set(targetId, listener);
   }

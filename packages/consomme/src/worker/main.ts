@@ -77,7 +77,11 @@ async function start(): Promise<void> {
   process.on('message', (msg: ChannelRequest) => {
     if (msg?.kind !== 'request') return;
     const handler = msg.handlerId === '' ? workerHandler : handlers.get(msg.handlerId);
-    const fail = (error: unknown): void => send({ kind: 'response', id: msg.id, ok: false, error: errorPayload(error) });
+    // id 0: a fire-and-forget request; errors are logged, nothing is answered.
+    const fail = (error: unknown): void => {
+      if (msg.id === 0) logger.warn('message', `request failed [method:${msg.method}]: ${errorPayload(error).message}`);
+      else send({ kind: 'response', id: msg.id, ok: false, error: errorPayload(error) });
+    };
     if (!handler) {
       fail(new Error(`handler not found [method:${msg.method}, id:${msg.handlerId}]`));
       return;
@@ -91,6 +95,10 @@ async function start(): Promise<void> {
     }
     // Synchronous results are answered at once, so a reply never trails a
     // notification caused by a later request.
+    if (msg.id === 0) {
+      if (result instanceof Promise) result.catch(fail);
+      return;
+    }
     if (result instanceof Promise) result.then((data) => send({ kind: 'response', id: msg.id, ok: true, data }), fail);
     else send({ kind: 'response', id: msg.id, ok: true, data: result });
   });

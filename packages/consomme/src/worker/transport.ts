@@ -4,6 +4,8 @@ import { RtpPacket } from '../wire/rtp/packet.js';
 import type { RequestHandler, WorkerContext } from './context.js';
 import { WorkerConsumer, type ConsumerInit } from './consumer.js';
 import { WorkerProducer, type ProducerInit } from './producer.js';
+import { WorkerDataProducer, type DataProducerInit } from './data-producer.js';
+import { WorkerDataConsumer, type DataConsumerInit, type SctpSendResult } from './data-consumer.js';
 import { buildSdes, concatRtcp } from './rtcp-out.js';
 import type { WorkerRouter } from './router.js';
 
@@ -41,6 +43,12 @@ export abstract class WorkerTransport implements RequestHandler {
   /** Outgoing SSRC (media or RTX) → consumer, for the endpoint's RTCP feedback. */
   readonly #consumerBySsrc = new Map<number, WorkerConsumer>();
   #midExtensionIds = new Set<number>();
+  readonly #dataProducers = new Map<string, WorkerDataProducer>();
+  readonly #dataConsumers = new Map<string, WorkerDataConsumer>();
+  /** Incoming SCTP stream id → data producer. */
+  readonly #dataProducerByStream = new Map<number, WorkerDataProducer>();
+  /** Outgoing SCTP stream id → data consumer. */
+  readonly #dataConsumerByStream = new Map<number, WorkerDataConsumer>();
   #nackTimer: NodeJS.Timeout | undefined;
   #rtcpTimer: NodeJS.Timeout | undefined;
   protected closed = false;
@@ -74,6 +82,10 @@ export abstract class WorkerTransport implements RequestHandler {
         return this.#produce(data as ProducerInit);
       case 'transport.consume':
         return this.#consume(data as ConsumerInit);
+      case 'transport.produceData':
+        return this.#produceData(data as DataProducerInit);
+      case 'transport.consumeData':
+        return this.#consumeData(data as DataConsumerInit);
       case 'transport.close':
         this.close();
         return undefined;
@@ -91,6 +103,8 @@ export abstract class WorkerTransport implements RequestHandler {
     clearInterval(this.#rtcpTimer);
     for (const producer of [...this.#producers.values()]) this.#closeProducer(producer);
     for (const consumer of [...this.#consumers.values()]) this.#closeConsumer(consumer);
+    for (const dataProducer of [...this.#dataProducers.values()]) this.#closeDataProducer(dataProducer);
+    for (const dataConsumer of [...this.#dataConsumers.values()]) this.#closeDataConsumer(dataConsumer);
     this.ctx.unregister(this.id);
     this.router.transportClosed(this);
     this.onClose();
@@ -114,6 +128,109 @@ export abstract class WorkerTransport implements RequestHandler {
       this.dropped.add('internal-error');
       this.ctx.logger.error('rtp', `unexpected error in ${what} [transportId:${this.id}]: ${error instanceof Error ? error.stack : String(error)}`);
     }
+  }
+
+  /** SCTP transports send a data consumer's message on its stream; others cannot. */
+  protected sendSctpMessage(_streamId: number, _ppid: number, _data: Buffer, _params: DataConsumerInit['sctpStreamParameters']): SctpSendResult {
+    return 'closed';
+  }
+
+  protected sctpBufferedAmount(_streamId: number): number {
+    return 0;
+  }
+
+  /** A data consumer's stream is no longer used: SCTP transports reset it (RFC 6525). */
+  protected releaseSctpStream(_streamId: number): void {}
+
+  /** One message from the endpoint's SCTP association. Never throws. */
+  protected receiveSctpMessage(streamId: number, ppid: number, data: Buffer): void {
+    const dataProducer = this.#dataProducerByStream.get(streamId);
+    if (!dataProducer) {
+      this.dropped.add('sctp-message-unknown-stream');
+      return;
+    }
+    dataProducer.receive(ppid, data);
+  }
+
+  protected hasDataStream(streamId: number): boolean {
+    return this.#dataProducerByStream.has(streamId) || this.#dataConsumerByStream.has(streamId);
+  }
+
+  /** The SCTP stack reports how much is queued on an outgoing stream. */
+  protected sctpBufferedAmountChanged(streamId: number, amount: number): void {
+    this.#dataConsumerByStream.get(streamId)?.onBufferedAmount(amount);
+    // The send buffer is shared by the association: any drop in it may let waiting messages go.
+    for (const dataConsumer of this.#dataConsumers.values()) if (dataConsumer.hasPending) dataConsumer.drain();
+  }
+
+  /** Called by the router when a data consumer's data producer closed. */
+  removeDataConsumer(dataConsumer: WorkerDataConsumer): void {
+    if (!this.#dataConsumers.delete(dataConsumer.id)) return;
+    if (dataConsumer.streamId !== undefined) {
+      this.#dataConsumerByStream.delete(dataConsumer.streamId);
+      this.releaseSctpStream(dataConsumer.streamId);
+    }
+    dataConsumer.close();
+    this.ctx.unregister(dataConsumer.id);
+  }
+
+  #produceData(init: DataProducerInit): unknown {
+    if (this.router.hasDataProducer(init.dataProducerId)) throw new Error(`dataProducer ${init.dataProducerId} already exists`);
+    const streamId = init.sctpStreamParameters?.streamId;
+    if (streamId !== undefined && this.#dataProducerByStream.has(streamId)) throw new TypeError(`SCTP stream ${streamId} already in use`);
+    const dataProducer = new WorkerDataProducer(init, {
+      forward: (dp, ppid, data, subchannels, requiredSubchannel) => this.router.forwardData(dp, ppid, data, subchannels, requiredSubchannel),
+      pausedChanged: (dp) => this.router.dataProducerPausedChanged(dp),
+    });
+    this.router.addDataProducer(dataProducer);
+    this.#dataProducers.set(dataProducer.id, dataProducer);
+    if (streamId !== undefined) this.#dataProducerByStream.set(streamId, dataProducer);
+    this.ctx.register(dataProducer.id, {
+      handleRequest: (method, data) => {
+        if (method === 'dataProducer.close') {
+          this.#closeDataProducer(dataProducer);
+          return undefined;
+        }
+        return dataProducer.handleRequest(method, data);
+      },
+    });
+    return {};
+  }
+
+  #consumeData(init: DataConsumerInit): unknown {
+    const streamId = init.sctpStreamParameters?.streamId;
+    if (streamId !== undefined && this.#dataConsumerByStream.has(streamId)) throw new TypeError(`SCTP stream ${streamId} already in use`);
+    const dataConsumer = new WorkerDataConsumer(init, this.ctx, {
+      sendSctp: (dc, ppid, data) => this.sendSctpMessage(dc.streamId ?? 0, ppid, data, dc.sctpStreamParameters),
+      bufferedAmount: (dc) => this.sctpBufferedAmount(dc.streamId ?? 0),
+    });
+    const dataProducer = this.router.addDataConsumer(dataConsumer, this);
+    this.#dataConsumers.set(dataConsumer.id, dataConsumer);
+    if (streamId !== undefined) this.#dataConsumerByStream.set(streamId, dataConsumer);
+    dataConsumer.setDataProducerPaused(dataProducer.paused);
+    this.ctx.register(dataConsumer.id, {
+      handleRequest: (method, data) => {
+        if (method === 'dataConsumer.close') {
+          this.#closeDataConsumer(dataConsumer);
+          return undefined;
+        }
+        return dataConsumer.handleRequest(method, data);
+      },
+    });
+    return { dataProducerPaused: dataProducer.paused, subchannels: init.subchannels };
+  }
+
+  #closeDataProducer(dataProducer: WorkerDataProducer): void {
+    if (!this.#dataProducers.delete(dataProducer.id)) return;
+    if (dataProducer.streamId !== undefined) this.#dataProducerByStream.delete(dataProducer.streamId);
+    this.ctx.unregister(dataProducer.id);
+    this.router.removeDataProducer(dataProducer);
+  }
+
+  #closeDataConsumer(dataConsumer: WorkerDataConsumer): void {
+    if (!this.#dataConsumers.has(dataConsumer.id)) return;
+    this.router.removeDataConsumer(dataConsumer);
+    this.removeDataConsumer(dataConsumer);
   }
 
   /** Called by the router when a consumer's producer closed. */

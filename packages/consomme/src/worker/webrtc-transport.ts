@@ -12,6 +12,9 @@ import type { WorkerContext } from './context.js';
 import { allocateTcp, allocateUdp } from './net/port-allocator.js';
 import type { WorkerRouter } from './router.js';
 import { WorkerTransport } from './transport.js';
+import { SctpBridge } from './sctp-bridge.js';
+import type { SctpStreamParameters } from '../ortc/types.js';
+import type { SctpSendResult } from './data-consumer.js';
 
 interface ListenInfoInit {
   protocol: 'udp' | 'tcp';
@@ -29,6 +32,10 @@ export interface WebRtcTransportInit {
   iceConsentTimeout: number;
   initialAvailableOutgoingBitrate: number;
   srtpCryptoSuites: SrtpCryptoSuite[];
+  enableSctp: boolean;
+  numSctpStreams: { OS: number; MIS: number };
+  maxSctpMessageSize: number;
+  sctpSendBufferSize: number;
 }
 
 interface Tuple {
@@ -75,6 +82,8 @@ export class WorkerWebRtcTransport extends WorkerTransport {
   #usernameFragment: string;
   #password: string;
   readonly #initialAvailableOutgoingBitrate: number;
+  readonly #sctp: SctpBridge | undefined;
+  readonly #sctpParameters: { port: number; OS: number; MIS: number; maxMessageSize: number } | undefined;
 
   private constructor(init: WebRtcTransportInit, ctx: WorkerContext, router: WorkerRouter) {
     super(init.transportId, ctx, router);
@@ -87,6 +96,20 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       now: () => ctx.now(),
     });
     this.#initialAvailableOutgoingBitrate = init.initialAvailableOutgoingBitrate;
+    if (init.enableSctp) {
+      this.#sctpParameters = { port: 5000, OS: init.numSctpStreams.OS, MIS: init.numSctpStreams.MIS, maxMessageSize: init.maxSctpMessageSize };
+      this.#sctp = new SctpBridge(
+        { numStreams: init.numSctpStreams, maxMessageSize: init.maxSctpMessageSize, sendBufferSize: init.sctpSendBufferSize },
+        {
+          sendDtlsData: (packet) => this.#dtls?.sendApplicationData(packet),
+          stateChanged: (state) => ctx.notify(this.id, 'sctpstatechange', { sctpState: state }),
+          message: (streamId, ppid, data) => this.receiveSctpMessage(streamId, ppid, data),
+          bufferedAmount: (streamId, amount) => this.sctpBufferedAmountChanged(streamId, amount),
+          streamInUse: (streamId) => this.hasDataStream(streamId),
+          dropped: this.dropped,
+        },
+      );
+    }
     this.#srtpProfiles = init.srtpCryptoSuites.map((s) => dtlsProfileIdFromCryptoSuite(s));
     this.#consentTimer = setInterval(() => this.guard('consent timer', () => this.#onConsentTick()), CONSENT_TICK_MS);
     this.#consentTimer.unref();
@@ -118,6 +141,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       iceState: this.#iceState,
       dtlsParameters: { role: 'auto', fingerprints: fingerprints(this.ctx.certificate) },
       dtlsState: this.#dtlsState,
+      ...(this.#sctpParameters ? { sctpParameters: this.#sctpParameters, sctpState: 'new' } : {}),
     };
   }
 
@@ -141,9 +165,22 @@ export class WorkerWebRtcTransport extends WorkerTransport {
     }
   }
 
+  protected override sendSctpMessage(streamId: number, ppid: number, data: Buffer, params: SctpStreamParameters | undefined): SctpSendResult {
+    return this.#sctp ? this.#sctp.send(streamId, ppid, data, params) : 'closed';
+  }
+
+  protected override sctpBufferedAmount(streamId: number): number {
+    return this.#sctp?.bufferedAmount(streamId) ?? 0;
+  }
+
+  protected override releaseSctpStream(streamId: number): void {
+    this.#sctp?.resetStream(streamId);
+  }
+
   protected onClose(): void {
     clearInterval(this.#consentTimer);
     this.#ice.close();
+    this.#sctp?.close();
     this.#dtls?.close();
     for (const socket of this.#udpSockets) socket.close();
     for (const server of this.#tcpServers) server.close();
@@ -388,6 +425,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       this.#setDtlsState(state);
     });
     dtls.on('connected', (info) => this.#onDtlsConnected(info));
+    dtls.on('data', (data) => this.guard('sctp data', () => this.#sctp?.handleDtlsData(data)));
     dtls.on('failed', (failure) => this.ctx.logger.warn('dtls', `dtls failed [transportId:${this.id}]: ${failure.reason}: ${failure.message}`));
     this.#maybeStartDtls();
   }
@@ -434,6 +472,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
     });
     this.#setDtlsState('connected', info.remoteCertificateDer, suite);
     this.setConnected(true);
+    this.#sctp?.start(this.#dtlsRole === 'client');
   }
 
   #setDtlsState(state: DtlsTransportState, remoteCertDer?: Buffer, suite?: SrtpCryptoSuite): void {
@@ -479,6 +518,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       dtlsState: this.#dtlsState,
       dropped: this.#dtls ? { ...s.dropped, 'dtls-dropped': this.#dtls.stats.datagramsDropped } : s.dropped,
     };
+    if (this.#sctp) record.sctpState = this.#sctp.state;
     if (tuple) {
       record.iceSelectedTuple = {
         localAddress: tuple.localAddress,
