@@ -83,11 +83,44 @@ export class NodeClient {
     transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
       this.#signal('produce', { transportId: transport.id, kind, rtpParameters, appData }).then(({ id }) => callback({ id }), errback);
     });
+    transport.on('producedata', ({ sctpStreamParameters, label, protocol, appData }, callback, errback) => {
+      this.#signal('produceData', { transportId: transport.id, sctpStreamParameters, label, protocol, appData }).then(
+        ({ id }) => callback({ id }),
+        errback,
+      );
+    });
+  }
+
+  /** A data producer on the send transport, open and ready. */
+  async produceData(options: clientTypes.DataProducerOptions = {}): Promise<clientTypes.DataProducer> {
+    const send = this.send ?? (await this.createSendTransport());
+    const dataProducer = await send.produceData(options);
+    if (dataProducer.readyState !== 'open') await new Promise<void>((resolve) => dataProducer.once('open', () => resolve()));
+    return dataProducer;
+  }
+
+  /** A data consumer on the receive transport, collecting what it receives. */
+  async consumeData(dataProducerId: string): Promise<{ dataConsumer: clientTypes.DataConsumer; received: ReceivedData }> {
+    const recv = this.recv ?? (await this.createRecvTransport());
+    const params = await this.#signal('consumeData', { transportId: recv.id, dataProducerId });
+    const dataConsumer = await recv.consumeData(structuredClone(params));
+    dataConsumer.binaryType = 'arraybuffer';
+    const received: ReceivedData = { texts: [], chunks: [], bytes: 0 };
+    dataConsumer.on('message', (message: string | ArrayBuffer) => {
+      if (typeof message === 'string') received.texts.push(message);
+      else {
+        const chunk = Buffer.from(message);
+        received.chunks.push(chunk);
+        received.bytes += chunk.length;
+      }
+    });
+    if (dataConsumer.readyState !== 'open') await new Promise<void>((resolve) => dataConsumer.once('open', () => resolve()));
+    return { dataConsumer, received };
   }
 
   async createSendTransport(options: Record<string, unknown> = {}): Promise<clientTypes.Transport> {
     await this.load();
-    const params = await this.#signal('createWebRtcTransport', { options });
+    const params = await this.#signal('createWebRtcTransport', { options, sctpCapabilities: this.device.sctpCapabilities });
     this.send = this.device.createSendTransport(structuredClone(params));
     this.#wire(this.send);
     return this.send;
@@ -95,7 +128,7 @@ export class NodeClient {
 
   async createRecvTransport(options: Record<string, unknown> = {}): Promise<clientTypes.Transport> {
     await this.load();
-    const params = await this.#signal('createWebRtcTransport', { options });
+    const params = await this.#signal('createWebRtcTransport', { options, sctpCapabilities: this.device.sctpCapabilities });
     this.recv = this.device.createRecvTransport(structuredClone(params));
     this.#wire(this.recv);
     return this.recv;
@@ -129,6 +162,12 @@ export class NodeClient {
     this.send?.close();
     this.recv?.close();
   }
+}
+
+export interface ReceivedData {
+  texts: string[];
+  chunks: Buffer[];
+  bytes: number;
 }
 
 export interface MediaCounters {
