@@ -10,7 +10,7 @@
 // Delivered = messages received by all ten peers together, over the time from the first send
 // to the last delivery. Rewrites its section of bench/RESULTS.md.
 // Run: npm run bench:data
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as mediasoup from 'consomme';
 import type { types } from 'consomme';
@@ -46,6 +46,7 @@ interface Result {
 }
 
 const benchStart = Date.now();
+const loadAtStart = loadavg()[0] ?? 0;
 const worker = await mediasoup.createWorker({ logLevel: 'warn', rtcMinPort: 40000, rtcMaxPort: 49999 });
 const router = await worker.createRouter({ mediaCodecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }] });
 const peers: RawPeer[] = [];
@@ -195,7 +196,7 @@ const section = [
   '<!-- data-channels:start -->',
   '## Data channels (SCTP fan-out)',
   '',
-  `Command: \`npm run bench:data\` (bench/data-channels.ts). Date: ${date}. Machine: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores, Node ${process.version}; the run took ${((Date.now() - benchStart) / 1000).toFixed(0)} s.`,
+  `Command: \`npm run bench:data\` (bench/data-channels.ts). Date: ${date}. Machine: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores, Node ${process.version}, 1-min load average ${loadAtStart.toFixed(2)} at start; the run took ${((Date.now() - benchStart) / 1000).toFixed(0)} s.`,
   '',
   'One source, ten raw peers (our own ICE/DTLS/SCTP from `e2e/lib/raw-peer.ts`, all in the bench process) each with its own WebRtcTransport and SCTP DataConsumer, one worker process; ordered reliable; rates are totals across the ten peers, from the first send to the last delivery. The raw-peer source paces by its own SCTP bufferedAmount (256 KiB send buffer); the DirectTransport source keeps at most 1 MiB sent and not yet at the slowest peer. Floor: two SctpAssociations joined in-process (no DTLS, no sockets, no SFU), one receiver, best of 2. "ratio" = MiB/s / floor MiB/s for the same message size.',
   '',

@@ -172,3 +172,37 @@ describe('ActiveSpeakerObserver with Chromium', { timeout: 90_000 }, () => {
     }
   });
 });
+
+describe("Chromium's fake microphone against a silent producer", { timeout: 90_000 }, () => {
+  test('AudioLevelObserver reports the fake microphone and ActiveSpeakerObserver picks it', async () => {
+    const fixture = await new SfuFixture().start();
+    const a = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+    const b = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+    try {
+      // A: the real fake-device microphone (a beeping tone). B: a producer that sends digital silence.
+      const { audio: micId } = await a.evaluate(() => (window as any).msTest.produce({ video: false }));
+      const silentId = await b.evaluate(() => (window as any).msTest.produceTone({ gain: 0 }));
+      const levels = await fixture.router.createAudioLevelObserver({ maxEntries: 2, interval: 500 });
+      const speaker = await fixture.router.createActiveSpeakerObserver({ interval: 300 });
+      const log: string[] = [];
+      levels.on('volumes', (v) => log.push(`volumes ${v.map((e) => `${e.producer.id === micId ? 'mic' : 'silent'}:${e.volume}`).join(',')}`));
+      levels.on('silence', () => log.push('silence'));
+      for (const producerId of [micId, silentId]) {
+        await levels.addProducer({ producerId });
+        await speaker.addProducer({ producerId });
+      }
+      const dominant = nextEvent(speaker, 'dominantspeaker', 20_000, (e: { producer: types.Producer }) => e, log);
+      const volumes = await nextEvent(levels, 'volumes', 20_000, (v: types.AudioLevelObserverVolume[]) => v, log);
+      assert.equal(volumes[0]!.producer.id, micId, `the microphone is reported first: ${log.join(' | ')}`);
+      assert.ok(volumes.every((e) => e.producer.id !== silentId), `the silent producer is never above the threshold: ${log.join(' | ')}`);
+      assert.equal((await dominant).producer.id, micId);
+      // The microphone stops (paused at the server): the observer reports silence.
+      await fixture.producers.get(micId)!.pause();
+      await nextEvent(levels, 'silence', 10_000, () => true, log);
+    } finally {
+      await a.context().close();
+      await b.context().close();
+      fixture.close();
+    }
+  });
+});
