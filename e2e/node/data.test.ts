@@ -47,6 +47,24 @@ describe('data channels between libwebrtc clients and a DirectTransport', { time
     assert.deepEqual(got, Array.from({ length: 1000 }, (_, i) => `hello ${i}`));
   });
 
+  test('strings, binary and empty messages keep their kind (WebRTC PPIDs 51, 53, 56, 57)', async () => {
+    const dataProducer = await client.produceData({ label: 'kinds' });
+    const dataConsumer = await direct.consumeData({ dataProducerId: dataProducer.id });
+    const got: [string, number][] = [];
+    dataConsumer.on('message', (data, ppid) => got.push([data.toString('hex'), ppid]));
+    dataProducer.send('hi');
+    dataProducer.send(new Uint8Array([0xca, 0xfe]).buffer);
+    dataProducer.send('');
+    dataProducer.send(new ArrayBuffer(0));
+    await waitUntil('4 messages', 10_000, () => got.length >= 4);
+    assert.deepEqual(got, [
+      ['6869', 51],
+      ['cafe', 53],
+      ['', 56],
+      ['', 57],
+    ]);
+  });
+
   test('chat: 1,000 messages from Node (a bot) reach the client in order', async () => {
     const bot = await direct.produceData({ label: 'bot' });
     const { received } = await client.consumeData(bot.id);
