@@ -41,6 +41,7 @@ export type MessageListener = (streamId: number, ppid: number, data: Buffer) => 
 
 const CONSENT_INTERVAL_MS = 1000;
 const ICE_RETRY_MS = 50;
+const PACING_FALLBACK_MS = 200;
 // RFC 8445 §5.1.2.1 with type preference 110 (peer-reflexive), one component.
 const PRIORITY = (110 << 24) | (65535 << 8) | 255;
 
@@ -61,6 +62,8 @@ export class RawPeer {
   #sctp: SctpAssociation | undefined;
   #closed = false;
   #remoteTag = 0;
+  /** Times sendWhenPossible woke by its fallback timer although the buffer had room. */
+  pacingStalls = 0;
   /** STUN success responses received (consent answers). */
   stunResponses = 0;
 
@@ -147,14 +150,29 @@ export class RawPeer {
     return this.#sctp?.send(streamId, ppid, data, opts) ?? 'closed';
   }
 
-  /** Sends once the association's send buffer has room (waits on its 'bufferedamount'). */
+  /**
+   * Sends once the association's send buffer has room: waits on its 'bufferedamount', or
+   * PACING_FALLBACK_MS if that never comes (counted in pacingStalls: a lost wake-up is a bug).
+   */
   async sendWhenPossible(streamId: number, ppid: number, data: Buffer, opts: SctpSendOptions = { ordered: true }): Promise<void> {
     for (;;) {
       const result = this.sendSctpMessage(streamId, ppid, data, opts);
       if (result === 'ok') return;
       if (result !== 'buffer-full') throw new Error(`raw peer send: ${result}`);
       const sctp = this.#sctp!;
-      await new Promise<void>((resolve) => sctp.once('bufferedamount', () => resolve()));
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          sctp.off('bufferedamount', wake);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          sctp.off('bufferedamount', wake);
+          if (sctp.bufferedAmount() + data.length <= sctp.sendBufferSize) this.pacingStalls++;
+          resolve();
+        }, PACING_FALLBACK_MS);
+        sctp.on('bufferedamount', wake);
+      });
     }
   }
 

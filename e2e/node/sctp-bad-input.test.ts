@@ -167,6 +167,12 @@ describe('SCTP bad input on a live WebRtcTransport', () => {
     }
     await assertAlive('malformed');
     assert.ok(!atDirect.includes(poison.toString()), 'a malformed packet delivered its message');
+    // Each was counted by the SCTP layer and shows in the transport's drop counters.
+    const [stats] = await transport.getStats();
+    const dropped = stats!.dropped;
+    for (const reason of ['sctp-bad-checksum', 'sctp-bad-chunk-length']) {
+      assert.ok((dropped[reason] ?? 0) > 0, `${reason} counted: ${JSON.stringify(dropped)}`);
+    }
   });
 
   test('messages above maxSctpMessageSize', async () => {

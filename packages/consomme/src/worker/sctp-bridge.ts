@@ -38,6 +38,7 @@ export class SctpBridge {
   readonly #options: SctpBridgeOptions;
   #association: SctpAssociation | undefined;
   #state: SctpTransportState = 'new';
+  readonly #dcepStreams = new Set<number>();
 
   constructor(options: SctpBridgeOptions, host: SctpBridgeHost) {
     this.#options = options;
@@ -46,6 +47,19 @@ export class SctpBridge {
 
   get state(): SctpTransportState {
     return this.#state;
+  }
+
+  /** What the SCTP stack dropped, by reason, prefixed 'sctp-' for the transport's counters. */
+  dropped(): Record<string, number> {
+    const out: Record<string, number> = {};
+    const dropped = this.#association?.stats.dropped ?? {};
+    for (const [reason, count] of Object.entries(dropped)) if (count) out[`sctp-${reason}`] = count;
+    return out;
+  }
+
+  /** Streams the endpoint opened in-band with DCEP: no data producer or consumer may take them. */
+  isDcepStream(streamId: number): boolean {
+    return this.#dcepStreams.has(streamId);
   }
 
   /** DTLS is connected: the DTLS client starts the SCTP handshake. */
@@ -117,6 +131,7 @@ export class SctpBridge {
       this.#host.dropped.add('dcep-open-stream-in-use');
       return;
     }
+    this.#dcepStreams.add(streamId);
     this.#association?.send(streamId, PPID_DCEP, serializeDcepAck(), { ordered: true });
   }
 }

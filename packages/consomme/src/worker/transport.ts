@@ -152,6 +152,11 @@ export abstract class WorkerTransport implements RequestHandler {
     dataProducer.receive(ppid, data);
   }
 
+  /** Streams taken outside data producers/consumers (an endpoint's DCEP channels). */
+  protected isStreamReserved(_streamId: number): boolean {
+    return false;
+  }
+
   protected hasDataStream(streamId: number): boolean {
     return this.#dataProducerByStream.has(streamId) || this.#dataConsumerByStream.has(streamId);
   }
@@ -177,7 +182,9 @@ export abstract class WorkerTransport implements RequestHandler {
   #produceData(init: DataProducerInit): unknown {
     if (this.router.hasDataProducer(init.dataProducerId)) throw new Error(`dataProducer ${init.dataProducerId} already exists`);
     const streamId = init.sctpStreamParameters?.streamId;
-    if (streamId !== undefined && this.#dataProducerByStream.has(streamId)) throw new TypeError(`SCTP stream ${streamId} already in use`);
+    if (streamId !== undefined && (this.#dataProducerByStream.has(streamId) || this.isStreamReserved(streamId))) {
+      throw new TypeError(`SCTP stream ${streamId} already in use`);
+    }
     const dataProducer = new WorkerDataProducer(init, {
       forward: (dp, ppid, data, subchannels, requiredSubchannel) => this.router.forwardData(dp, ppid, data, subchannels, requiredSubchannel),
       pausedChanged: (dp) => this.router.dataProducerPausedChanged(dp),
@@ -199,7 +206,9 @@ export abstract class WorkerTransport implements RequestHandler {
 
   #consumeData(init: DataConsumerInit): unknown {
     const streamId = init.sctpStreamParameters?.streamId;
-    if (streamId !== undefined && this.#dataConsumerByStream.has(streamId)) throw new TypeError(`SCTP stream ${streamId} already in use`);
+    if (streamId !== undefined && (this.#dataConsumerByStream.has(streamId) || this.isStreamReserved(streamId))) {
+      throw new TypeError(`SCTP stream ${streamId} already in use`);
+    }
     const dataConsumer = new WorkerDataConsumer(init, this.ctx, {
       sendSctp: (dc, ppid, data) => this.sendSctpMessage(dc.streamId ?? 0, ppid, data, dc.sctpStreamParameters),
       bufferedAmount: (dc) => this.sctpBufferedAmount(dc.streamId ?? 0),

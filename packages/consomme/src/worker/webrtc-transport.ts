@@ -173,6 +173,10 @@ export class WorkerWebRtcTransport extends WorkerTransport {
     return this.#sctp?.bufferedAmount(streamId) ?? 0;
   }
 
+  protected override isStreamReserved(streamId: number): boolean {
+    return this.#sctp?.isDcepStream(streamId) ?? false;
+  }
+
   protected override releaseSctpStream(streamId: number): void {
     this.#sctp?.resetStream(streamId);
   }
@@ -518,7 +522,10 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       dtlsState: this.#dtlsState,
       dropped: this.#dtls ? { ...s.dropped, 'dtls-dropped': this.#dtls.stats.datagramsDropped } : s.dropped,
     };
-    if (this.#sctp) record.sctpState = this.#sctp.state;
+    if (this.#sctp) {
+      record.sctpState = this.#sctp.state;
+      record.dropped = { ...(record.dropped as Record<string, number>), ...this.#sctp.dropped() };
+    }
     if (tuple) {
       record.iceSelectedTuple = {
         localAddress: tuple.localAddress,

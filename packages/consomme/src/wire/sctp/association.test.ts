@@ -251,3 +251,23 @@ test('peer ABORT moves the other side to failed; graceful fields counted', async
   assert.ok(p.client.stats.packetsSent > 0 && p.server.stats.packetsReceived > 0);
   p.server.close();
 });
+
+test('a sender waiting on bufferedamount never stalls (tiny send buffer, many tiny messages)', { timeout: 30_000 }, async () => {
+  const p = createPair({ sendBufferSize: 4096 });
+  try {
+    await p.connected;
+    let received = 0;
+    p.server.on('message', () => received++);
+    const total = 20_000;
+    for (let i = 0; i < total; i++) {
+      // Without an up-to-date per-stream count, the event this waits for was never emitted.
+      await sendWhenPossible(p.client, 1, PPID.BINARY, Buffer.from([i & 0xff]), { ordered: true });
+    }
+    const deadline = Date.now() + 20_000;
+    while (received < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(received, total);
+  } finally {
+    p.client.close();
+    p.server.close();
+  }
+});

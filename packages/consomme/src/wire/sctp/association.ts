@@ -30,6 +30,9 @@ import { patchAbandon, patchForwardTsn, patchTimers, SCTP_STATE_CLOSED, werift, 
 export type SctpState = 'new' | 'connecting' | 'connected' | 'failed' | 'closed';
 
 /** A stream id outside the negotiated outbound streams also gives 'closed'. */
+/** Most chunks queued at once (see #bufferedChunks). */
+const MAX_BUFFERED_CHUNKS = 8192;
+
 export type SctpSendResult = 'ok' | 'too-large' | 'closed' | 'buffer-full';
 
 export interface SctpSendOptions {
@@ -77,7 +80,10 @@ export class SctpAssociation extends SafeEmitter<SctpAssociationEvents> {
   #bufferedTotal = 0;
   #bufferedByStream = new Map<number, number>();
   #bufferedDirty = false;
-  readonly #partials = new Map<number, Buffer[]>();
+  /** Fragments of a message sent with the deprecated partial PPIDs (52/54), with their running size. */
+  readonly #partials = new Map<number, { parts: Buffer[]; bytes: number }>();
+  /** Chunks queued or in flight: bounded so that the per-SACK recount stays cheap with tiny messages. */
+  #bufferedChunks = 0;
 
   constructor(options: SctpAssociationOptions) {
     super(() => this.#stats.listenerErrors++);
@@ -144,9 +150,14 @@ export class SctpAssociation extends SafeEmitter<SctpAssociationEvents> {
     const wire = wirePayload(ppid, data);
     const size = wire.data.length;
     if (this.#bufferedTotal > 0 && this.#bufferedTotal + size > this.sendBufferSize) return 'buffer-full';
+    if (this.#bufferedChunks >= MAX_BUFFERED_CHUNKS) return 'buffer-full';
     const expiry = opts.maxPacketLifeTime !== undefined ? (Date.now() + Math.max(0, opts.maxPacketLifeTime)) / 1000 : undefined;
     const maxRetransmits = opts.maxRetransmits !== undefined ? Math.max(0, Math.floor(opts.maxRetransmits)) : undefined;
     this.#bufferedTotal += size;
+    // Keep the per-stream view current too: #afterSack compares against it, and a
+    // stale map would swallow the 'bufferedamount' event a waiting sender needs.
+    this.#bufferedByStream.set(streamId, (this.#bufferedByStream.get(streamId) ?? 0) + size);
+    this.#bufferedChunks += Math.max(1, Math.ceil(size / 1200));
     this.#bufferedDirty = true;
     this.#stats.messagesSent++;
     enqueueMessage(this.#sctp, streamId, wire.ppid, wire.data, { expiry, maxRetransmits, ordered: opts.ordered });
@@ -213,19 +224,20 @@ export class SctpAssociation extends SafeEmitter<SctpAssociationEvents> {
   #deliver(streamId: number, ppid: number, data: Buffer): void {
     if (this.#closed) return;
     if (isPartialPpid(ppid)) {
-      const parts = this.#partials.get(streamId) ?? [];
-      parts.push(data);
-      if (parts.reduce((n, b) => n + b.length, 0) > this.maxMessageSize) {
+      const partial = this.#partials.get(streamId) ?? { parts: [], bytes: 0 };
+      partial.parts.push(data);
+      partial.bytes += data.length;
+      if (partial.bytes > this.maxMessageSize) {
         this.#partials.delete(streamId);
         return this.#drop('message-too-large');
       }
-      this.#partials.set(streamId, parts);
+      this.#partials.set(streamId, partial);
       return;
     }
-    const parts = this.#partials.get(streamId);
-    if (parts !== undefined) {
+    const partial = this.#partials.get(streamId);
+    if (partial !== undefined) {
       this.#partials.delete(streamId);
-      if (basePpid(ppid) === ppid) data = Buffer.concat([...parts, data]);
+      if (basePpid(ppid) === ppid) data = Buffer.concat([...partial.parts, data]);
     }
     if (data.length > this.maxMessageSize) return this.#drop('message-too-large');
     this.#stats.messagesReceived++;
@@ -244,16 +256,19 @@ export class SctpAssociation extends SafeEmitter<SctpAssociationEvents> {
   #recountBuffered(): void {
     const byStream = new Map<number, number>();
     let total = 0;
+    let chunks = 0;
     for (const queue of [this.#sctp.sentQueue, this.#sctp.outboundQueue]) {
       for (const c of queue) {
         if (c.acked || c.abandoned) continue;
         const n = c.userData.length;
         total += n;
+        chunks++;
         byStream.set(c.streamId, (byStream.get(c.streamId) ?? 0) + n);
       }
     }
     this.#bufferedByStream = byStream;
     this.#bufferedTotal = total;
+    this.#bufferedChunks = chunks;
     this.#bufferedDirty = false;
   }
 
