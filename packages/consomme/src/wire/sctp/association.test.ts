@@ -261,7 +261,7 @@ test('a sender waiting on bufferedamount never stalls (tiny send buffer, many ti
     const total = 20_000;
     for (let i = 0; i < total; i++) {
       // Without an up-to-date per-stream count, the event this waits for was never emitted.
-      await sendWhenPossible(p.client, 1, PPID.BINARY, Buffer.from([i & 0xff]), { ordered: true });
+      await sendWhenPossible(p.client, 1, PPID.binary, Buffer.from([i & 0xff]), { ordered: true });
     }
     const deadline = Date.now() + 20_000;
     while (received < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
