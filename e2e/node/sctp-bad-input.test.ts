@@ -210,6 +210,19 @@ describe('SCTP bad input on a live WebRtcTransport', () => {
     const ack = atPeer.find((m) => m.streamId === FREE_STREAM && m.ppid === PPID.dcep)!;
     assert.equal(parseDcepMessage(ack.data)?.type, 'ack');
     await assertAlive('dcep-free');
+    // Later data consumers skip the stream the endpoint took in-band, instead of failing.
+    const extra: types.DataConsumer[] = [];
+    for (let i = 0; i < FREE_STREAM + 2; i++) extra.push(await transport.consumeData({ dataProducerId: directProducer.id }));
+    const ids = extra.map((c) => c.sctpStreamParameters!.streamId);
+    assert.ok(!ids.includes(FREE_STREAM), `stream ${FREE_STREAM} was not handed out: ${ids.join(',')}`);
+    for (const c of extra) c.close();
+  });
+
+  test("a data consumer's bufferedamountlow fires once its messages are acknowledged", async () => {
+    await sctpConsumer.setBufferedAmountLowThreshold(0);
+    const low = new Promise<number>((resolve) => sctpConsumer.once('bufferedamountlow', resolve));
+    await sctpConsumer.send('x'.repeat(1000));
+    assert.equal(await low, 0);
   });
 
   test('a message on a stream with no DataProducer is counted', async () => {

@@ -127,6 +127,8 @@ export abstract class Transport<
   readonly #dataConsumers = new Map<string, DataConsumer>();
   /** SCTP stream ids in use by this transport's data consumers. */
   readonly #usedSctpStreamIds = new Set<number>();
+  /** Stream ids the worker reported taken by the endpoint (in-band DCEP channels). */
+  readonly #foreignSctpStreamIds = new Set<number>();
   readonly #observer = new EnhancedEventEmitter<ObserverEvents & TransportObserverEvents>();
   #closed = false;
   #appData: TransportAppData;
@@ -455,21 +457,31 @@ export abstract class Transport<
     const early: [string, unknown][] = [];
     this.channel.subscribe(dataConsumerId, (event, eventData) => early.push([event, eventData]));
     let data: { dataProducerPaused: boolean; subchannels: number[] };
-    try {
-      data = await this.channel.request('transport.consumeData', this.#id, {
-        dataConsumerId,
-        dataProducerId,
-        type: kind.type,
-        sctpStreamParameters,
-        label: dataProducer.label,
-        protocol: dataProducer.protocol,
-        paused,
-        subchannels,
-      });
-    } catch (error) {
-      this.channel.unsubscribe(dataConsumerId);
-      if (streamId !== undefined) this.#usedSctpStreamIds.delete(streamId);
-      throw error;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        data = await this.channel.request('transport.consumeData', this.#id, {
+          dataConsumerId,
+          dataProducerId,
+          type: kind.type,
+          sctpStreamParameters,
+          label: dataProducer.label,
+          protocol: dataProducer.protocol,
+          paused,
+          subchannels,
+        });
+        break;
+      } catch (error) {
+        if (streamId !== undefined) this.#usedSctpStreamIds.delete(streamId);
+        // The endpoint opened a channel in-band (DCEP) on that stream: skip it and try the next.
+        if (kind.type === 'sctp' && sctpStreamParameters && /already in use/.test(String(error)) && attempt < 64) {
+          this.#foreignSctpStreamIds.add(streamId!);
+          streamId = this.#allocateSctpStreamId(kind.outgoingStreams);
+          sctpStreamParameters.streamId = streamId;
+          continue;
+        }
+        this.channel.unsubscribe(dataConsumerId);
+        throw error;
+      }
     }
     if (this.#closed) {
       this.channel.unsubscribe(dataConsumerId);
@@ -502,7 +514,7 @@ export abstract class Transport<
 
   #allocateSctpStreamId(outgoingStreams: number): number {
     for (let id = 0; id < outgoingStreams; id++) {
-      if (!this.#usedSctpStreamIds.has(id)) {
+      if (!this.#usedSctpStreamIds.has(id) && !this.#foreignSctpStreamIds.has(id)) {
         this.#usedSctpStreamIds.add(id);
         return id;
       }

@@ -18,6 +18,10 @@ export interface DataConsumerHost {
   /** SCTP data consumers: queue a message on the consumer's stream. */
   sendSctp(consumer: WorkerDataConsumer, ppid: number, data: Buffer): SctpSendResult;
   bufferedAmount(consumer: WorkerDataConsumer): number;
+  /** Largest message the association takes (maxSctpMessageSize). */
+  readonly maxMessageSize: number;
+  /** Count a message dropped on our side. */
+  dropped(reason: string): void;
 }
 
 /** WebRTC PPIDs of empty messages (RFC 8831 §6.6): the one byte on the wire is not part of the message. */
@@ -81,6 +85,14 @@ export class WorkerDataConsumer implements RequestHandler {
     return this.#paused;
   }
 
+  get messagesSent(): number {
+    return this.#messagesSent;
+  }
+
+  get bytesSent(): number {
+    return this.#bytesSent;
+  }
+
   close(): void {
     this.#closed = true;
     this.#pending = [];
@@ -105,6 +117,18 @@ export class WorkerDataConsumer implements RequestHandler {
       }
     }
     this.#bufferFullReported = false;
+    this.#noteBuffered();
+  }
+
+  /** The association failed or closed: what waits will never go. */
+  dropPending(): void {
+    this.#pending = [];
+    this.#pendingBytes = 0;
+  }
+
+  /** Remember that we are above the low threshold, so that dropping to it fires 'bufferedamountlow'. */
+  #noteBuffered(): void {
+    if (this.#host.bufferedAmount(this) + this.#pendingBytes > this.#bufferedAmountLowThreshold) this.#aboveThreshold = true;
   }
 
   setDataProducerPaused(paused: boolean): void {
@@ -122,7 +146,10 @@ export class WorkerDataConsumer implements RequestHandler {
   }
 
   /** The SCTP stack's buffered amount for our stream changed. */
-  onBufferedAmount(amount: number): void {
+  onBufferedAmount(sctpAmount: number): void {
+    // Room again: a later overflow is a new episode worth reporting.
+    this.#bufferFullReported = false;
+    const amount = sctpAmount + this.#pendingBytes;
     if (amount > this.#bufferedAmountLowThreshold) {
       this.#aboveThreshold = true;
     } else if (this.#aboveThreshold) {
@@ -181,11 +208,13 @@ export class WorkerDataConsumer implements RequestHandler {
       this.#ctx.notify(this.id, 'message', { ppid, data: payload });
       return 'ok';
     }
+    if (data.length > this.#host.maxMessageSize) return 'too-large';
     // Keep order: once something waits, everything after it waits too.
     const result = this.#pending.length > 0 ? 'buffer-full' : this.#host.sendSctp(this, ppid, data);
     if (result === 'ok') {
       this.#messagesSent++;
       this.#bytesSent += data.length;
+      this.#noteBuffered();
     } else if (result === 'buffer-full') {
       if (!this.#bufferFullReported) {
         this.#bufferFullReported = true;
@@ -195,8 +224,10 @@ export class WorkerDataConsumer implements RequestHandler {
       if (this.#reliable && this.#pendingBytes + data.length <= MAX_PENDING_BYTES) {
         this.#pending.push({ ppid, data: Buffer.from(data) });
         this.#pendingBytes += data.length;
+        this.#noteBuffered();
         return 'ok';
       }
+      this.#host.dropped('sctp-send-buffer-full');
     }
     return result;
   }

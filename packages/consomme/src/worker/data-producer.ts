@@ -44,6 +44,14 @@ export class WorkerDataProducer implements RequestHandler {
     return this.#paused;
   }
 
+  get messagesReceived(): number {
+    return this.#messagesReceived;
+  }
+
+  get bytesReceived(): number {
+    return this.#bytesReceived;
+  }
+
   /** A message from the endpoint (SCTP) or from Node (direct). Never throws. */
   receive(ppid: number, data: Buffer, subchannels?: number[], requiredSubchannel?: number): void {
     this.#messagesReceived++;

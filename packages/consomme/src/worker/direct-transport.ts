@@ -14,7 +14,7 @@ export class WorkerDirectTransport extends WorkerTransport {
     this.#maxMessageSize = maxMessageSize;
   }
 
-  get maxMessageSize(): number {
+  protected override maxDataMessageSize(): number {
     return this.#maxMessageSize;
   }
 
@@ -27,7 +27,7 @@ export class WorkerDirectTransport extends WorkerTransport {
   protected handleOwnRequest(method: string): unknown {
     switch (method) {
       case 'transport.getStats':
-        return [{ type: 'direct-transport', transportId: this.id, timestamp: Date.now(), ...this.stats() }];
+        return [{ type: 'direct-transport', transportId: this.id, timestamp: Date.now(), ...this.dataStats() }];
       case 'transport.dump':
         return { id: this.id, direct: true };
       default:

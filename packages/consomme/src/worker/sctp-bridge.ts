@@ -79,6 +79,10 @@ export class SctpBridge {
       else this.#host.message(streamId, ppid, data);
     });
     association.on('bufferedamount', (streamId, amount) => this.#host.bufferedAmount(streamId, amount));
+    // The endpoint closed an in-band channel: its stream is free again (the association answers the reset itself).
+    association.on('streamreset', (ids) => {
+      for (const id of ids) this.#dcepStreams.delete(id);
+    });
     association.start();
   }
 

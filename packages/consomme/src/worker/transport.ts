@@ -152,6 +152,33 @@ export abstract class WorkerTransport implements RequestHandler {
     dataProducer.receive(ppid, data);
   }
 
+  /** Data messages in (from this transport's data producers) and out (to its data consumers). */
+  protected dataStats(): { messagesReceived: number; bytesReceived: number; messagesSent: number; bytesSent: number } {
+    let messagesReceived = 0;
+    let bytesReceived = 0;
+    let messagesSent = 0;
+    let bytesSent = 0;
+    for (const dp of this.#dataProducers.values()) {
+      messagesReceived += dp.messagesReceived;
+      bytesReceived += dp.bytesReceived;
+    }
+    for (const dc of this.#dataConsumers.values()) {
+      messagesSent += dc.messagesSent;
+      bytesSent += dc.bytesSent;
+    }
+    return { messagesReceived, bytesReceived, messagesSent, bytesSent };
+  }
+
+  /** Largest data message the transport carries. */
+  protected maxDataMessageSize(): number {
+    return 262144;
+  }
+
+  /** The SCTP association failed or closed: reliable data consumers stop waiting to send. */
+  protected sctpGone(): void {
+    for (const dataConsumer of this.#dataConsumers.values()) dataConsumer.dropPending();
+  }
+
   /** Streams taken outside data producers/consumers (an endpoint's DCEP channels). */
   protected isStreamReserved(_streamId: number): boolean {
     return false;
@@ -212,6 +239,8 @@ export abstract class WorkerTransport implements RequestHandler {
     const dataConsumer = new WorkerDataConsumer(init, this.ctx, {
       sendSctp: (dc, ppid, data) => this.sendSctpMessage(dc.streamId ?? 0, ppid, data, dc.sctpStreamParameters),
       bufferedAmount: (dc) => this.sctpBufferedAmount(dc.streamId ?? 0),
+      maxMessageSize: this.maxDataMessageSize(),
+      dropped: (reason) => this.dropped.add(reason),
     });
     const dataProducer = this.router.addDataConsumer(dataConsumer, this);
     this.#dataConsumers.set(dataConsumer.id, dataConsumer);
@@ -231,7 +260,11 @@ export abstract class WorkerTransport implements RequestHandler {
 
   #closeDataProducer(dataProducer: WorkerDataProducer): void {
     if (!this.#dataProducers.delete(dataProducer.id)) return;
-    if (dataProducer.streamId !== undefined) this.#dataProducerByStream.delete(dataProducer.streamId);
+    if (dataProducer.streamId !== undefined) {
+      this.#dataProducerByStream.delete(dataProducer.streamId);
+      // As mediasoup (and RFC 8831 §6.7): closing it resets the stream, which closes the endpoint's channel.
+      if (!this.closed) this.releaseSctpStream(dataProducer.streamId);
+    }
     this.ctx.unregister(dataProducer.id);
     this.router.removeDataProducer(dataProducer);
   }

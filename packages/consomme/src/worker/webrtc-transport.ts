@@ -102,7 +102,10 @@ export class WorkerWebRtcTransport extends WorkerTransport {
         { numStreams: init.numSctpStreams, maxMessageSize: init.maxSctpMessageSize, sendBufferSize: init.sctpSendBufferSize },
         {
           sendDtlsData: (packet) => this.#dtls?.sendApplicationData(packet),
-          stateChanged: (state) => ctx.notify(this.id, 'sctpstatechange', { sctpState: state }),
+          stateChanged: (state) => {
+            ctx.notify(this.id, 'sctpstatechange', { sctpState: state });
+            if (state === 'failed' || state === 'closed') this.sctpGone();
+          },
           message: (streamId, ppid, data) => this.receiveSctpMessage(streamId, ppid, data),
           bufferedAmount: (streamId, amount) => this.sctpBufferedAmountChanged(streamId, amount),
           streamInUse: (streamId) => this.hasDataStream(streamId),
@@ -171,6 +174,10 @@ export class WorkerWebRtcTransport extends WorkerTransport {
 
   protected override sctpBufferedAmount(streamId: number): number {
     return this.#sctp?.bufferedAmount(streamId) ?? 0;
+  }
+
+  protected override maxDataMessageSize(): number {
+    return this.#sctpParameters?.maxMessageSize ?? 262144;
   }
 
   protected override isStreamReserved(streamId: number): boolean {
@@ -427,6 +434,8 @@ export class WorkerWebRtcTransport extends WorkerTransport {
     dtls.on('statechange', (state) => {
       if (state === 'connected') return; // reported with the keys below
       this.#setDtlsState(state);
+      // SCTP rides on DTLS: it cannot outlive it.
+      if (state === 'closed' || state === 'failed') this.#sctp?.close();
     });
     dtls.on('connected', (info) => this.#onDtlsConnected(info));
     dtls.on('data', (data) => this.guard('sctp data', () => this.#sctp?.handleDtlsData(data)));
