@@ -15,3 +15,4 @@ export type { DataProducerOptions, DataConsumerOptions } from './api/transport.j
 export type { RtpObserver, RtpObserverType, RtpObserverEvents, RtpObserverObserverEvents, RtpObserverAddRemoveProducerOptions } from './api/rtp-observer.js';
 export type { AudioLevelObserver, AudioLevelObserverOptions, AudioLevelObserverVolume, AudioLevelObserverEvents, AudioLevelObserverObserverEvents } from './api/audio-level-observer.js';
 export type { ActiveSpeakerObserver, ActiveSpeakerObserverOptions, ActiveSpeakerObserverDominantSpeaker, ActiveSpeakerObserverEvents, ActiveSpeakerObserverObserverEvents } from './api/active-speaker-observer.js';
+export type { PlainTransport, PlainTransportOptions, SrtpParameters } from './api/plain-transport.js';

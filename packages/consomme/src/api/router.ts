@@ -10,6 +10,7 @@ import { AudioLevelObserver, normalizeAudioLevelObserverOptions, type AudioLevel
 import type { RtpObserver, RtpObserverInternal } from './rtp-observer.js';
 import type { DataProducer } from './data-producer.js';
 import { DirectTransport, type DirectTransportOptions } from './direct-transport.js';
+import { PlainTransport, normalizePlainTransportOptions, type PlainTransportData, type PlainTransportOptions } from './plain-transport.js';
 import type { AppData } from './transport-types.js';
 import { WebRtcTransport, normalizeWebRtcTransportOptions, type WebRtcTransportOptions, type WebRtcTransportData } from './webrtc-transport.js';
 import type { Transport } from './transport.js';
@@ -137,6 +138,35 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
     transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
     transport.on('@newdataproducer', (dataProducer: DataProducer) => this.#dataProducers.set(dataProducer.id, dataProducer));
     transport.on('@dataproducerclose', (dataProducer: DataProducer) => this.#dataProducers.delete(dataProducer.id));
+  }
+
+  /** A transport for plain RTP/RTCP endpoints (ffmpeg, GStreamer), optionally with SRTP. */
+  async createPlainTransport<TransportAppData extends AppData = AppData>(
+    options: PlainTransportOptions<TransportAppData>,
+  ): Promise<PlainTransport<TransportAppData>> {
+    if (this.#closed) throw new InvalidStateError('router closed');
+    const request = normalizePlainTransportOptions(options);
+    if (options.appData !== undefined && (typeof options.appData !== 'object' || options.appData === null)) {
+      throw new TypeError('if given, appData must be an object');
+    }
+    const transportId = randomUUID();
+    const data = await this.#channel.request<PlainTransportData>('router.createPlainTransport', this.#id, { transportId, ...request });
+    if (this.#closed) throw new InvalidStateError('router closed while creating the transport');
+    const transport = new PlainTransport<TransportAppData>({
+      id: transportId,
+      routerId: this.#id,
+      channel: this.#channel,
+      data,
+      appData: options.appData,
+      getRouterRtpCapabilities: () => this.#rtpCapabilities,
+      getProducerById: (id) => this.#producers.get(id),
+      getDataProducerById: (id) => this.#dataProducers.get(id),
+    });
+    this.#transports.set(transportId, transport as Transport);
+    transport.on('@close', () => this.#transports.delete(transportId));
+    this.#adopt(transport as Transport);
+    this.#observer.safeEmit('newtransport', transport as Transport);
+    return transport;
   }
 
   /** A transport for data producers and consumers that live in Node (no network). */

@@ -5,6 +5,7 @@ import type { WorkerProducer } from './producer.js';
 import type { WorkerDataProducer } from './data-producer.js';
 import type { WorkerDataConsumer } from './data-consumer.js';
 import { WorkerDirectTransport } from './direct-transport.js';
+import { WorkerPlainTransport, type PlainTransportInit } from './plain-transport.js';
 import type { WorkerTransport } from './transport.js';
 import { WorkerAudioLevelObserver, type AudioLevelObserverInit } from './audio-level-observer.js';
 import { WorkerActiveSpeakerObserver, type ActiveSpeakerObserverInit } from './active-speaker-observer.js';
@@ -47,6 +48,16 @@ export class WorkerRouter implements RequestHandler, RtpObserverHost {
       case 'router.createWebRtcTransport': {
         const init = data as WebRtcTransportInit;
         const transport = await WorkerWebRtcTransport.create(init, this.#ctx, this);
+        if (this.#closed) {
+          transport.close();
+          throw new Error('router closed');
+        }
+        this.#transports.set(transport.id, transport);
+        return transport.initialData();
+      }
+      case 'router.createPlainTransport': {
+        const init = data as PlainTransportInit;
+        const transport = await WorkerPlainTransport.create(init, this.#ctx, this);
         if (this.#closed) {
           transport.close();
           throw new Error('router closed');
