@@ -42,7 +42,7 @@ test('PlainTransport options, tuples and connect() errors', { timeout: 30_000 },
   await assert.rejects(router.createPlainTransport({} as never), TypeError);
   await assert.rejects(legacy.produceData(), (e: Error) => e.name === 'UnsupportedError');
 
-  const closed = new Promise((resolve) => split.observer.once('close', resolve));
+  const closed = new Promise<void>((resolve) => split.observer.once('close', () => resolve()));
   router.close();
   await closed;
   assert.equal(split.closed, true);
