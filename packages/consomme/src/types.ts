@@ -16,3 +16,4 @@ export type { RtpObserver, RtpObserverType, RtpObserverEvents, RtpObserverObserv
 export type { AudioLevelObserver, AudioLevelObserverOptions, AudioLevelObserverVolume, AudioLevelObserverEvents, AudioLevelObserverObserverEvents } from './api/audio-level-observer.js';
 export type { ActiveSpeakerObserver, ActiveSpeakerObserverOptions, ActiveSpeakerObserverDominantSpeaker, ActiveSpeakerObserverEvents, ActiveSpeakerObserverObserverEvents } from './api/active-speaker-observer.js';
 export type { PlainTransport, PlainTransportOptions, SrtpParameters } from './api/plain-transport.js';
+export type { WebRtcServer, WebRtcServerOptions } from './api/webrtc-server.js';

@@ -113,6 +113,7 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
     const data = await this.#channel.request<WebRtcTransportData>('router.createWebRtcTransport', this.#id, {
       transportId,
       ...request,
+      ...(options.webRtcServer ? { webRtcServerId: options.webRtcServer.id } : {}),
     });
     if (this.#closed) throw new InvalidStateError('router closed while creating the transport');
     const transport = new WebRtcTransport<TransportAppData>({
@@ -128,6 +129,7 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
     this.#transports.set(transportId, transport as Transport);
     transport.on('@close', () => this.#transports.delete(transportId));
     this.#adopt(transport as Transport);
+    options.webRtcServer?.handleWebRtcTransport(transport as unknown as WebRtcTransport);
     this.#observer.safeEmit('newtransport', transport as Transport);
     return transport;
   }

@@ -79,7 +79,7 @@ export interface DataConsumerOptions<DataConsumerAppData extends AppData = AppDa
 
 export type TransportEvents = {
   routerclose: [];
-  listenservererror: [];
+  listenserverclose: [];
   trace: [unknown];
   listenererror: [string, Error];
   '@close': [];
@@ -197,6 +197,19 @@ export abstract class Transport<
     this.#closeChildren();
     this.onClosed();
     (this as EnhancedEventEmitter<TransportEvents>).safeEmit('routerclose');
+    (this as EnhancedEventEmitter<TransportEvents>).safeEmit('@close');
+    (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit('close');
+  }
+
+  /** @internal The WebRtcServer this transport listens on closed. */
+  listenServerClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.channel.unsubscribe(this.#id);
+    this.channel.request('transport.close', this.#id).catch(() => undefined);
+    this.#closeChildren();
+    this.onClosed();
+    (this as EnhancedEventEmitter<TransportEvents>).safeEmit('listenserverclose');
     (this as EnhancedEventEmitter<TransportEvents>).safeEmit('@close');
     (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit('close');
   }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { InvalidStateError } from '../errors.js';
+import type { WebRtcServer } from './webrtc-server.js';
 import type { SctpParameters } from '../ortc/types.js';
 import { Transport, type TransportEvents, type TransportInternal, type TransportObserverEvents } from './transport.js';
 import type {
@@ -19,6 +20,8 @@ import type {
 } from './transport-types.js';
 
 export interface WebRtcTransportOptions<TransportAppData extends AppData = AppData> {
+  /** Share this WebRtcServer's ports instead of opening our own (then listenInfos is not needed). */
+  webRtcServer?: WebRtcServer;
   /** Listening protocols, addresses and ports, in order of preference. */
   listenInfos?: TransportListenInfo[];
   /** @deprecated Listening IPs in order of preference; use listenInfos. */
@@ -52,7 +55,9 @@ export interface WebRtcTransportOptions<TransportAppData extends AppData = AppDa
 
 /** What the API sends to the worker to create a WebRtcTransport. */
 export interface WebRtcTransportRequest {
-  listenInfos: Required<Pick<TransportListenInfo, 'protocol' | 'ip'>> & Pick<TransportListenInfo, 'announcedAddress' | 'port' | 'portRange'>[];
+  listenInfos: TransportListenInfo[];
+  enableUdp: boolean;
+  enableTcp: boolean;
   preferUdp: boolean;
   preferTcp: boolean;
   iceConsentTimeout: number;
@@ -100,9 +105,14 @@ function isIp(ip: unknown): ip is string {
 export function normalizeWebRtcTransportOptions(options: WebRtcTransportOptions): WebRtcTransportRequest & { listenInfos: TransportListenInfo[] } {
   if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
   const enableUdp = options.enableUdp ?? true;
-  const enableTcp = options.enableTcp ?? false;
+  // As mediasoup: TCP defaults on with a WebRtcServer, off otherwise.
+  const enableTcp = options.enableTcp ?? options.webRtcServer !== undefined;
   let listenInfos: TransportListenInfo[];
-  if (options.listenInfos !== undefined) {
+  if (options.webRtcServer !== undefined) {
+    if (options.webRtcServer.closed) throw new InvalidStateError('webRtcServer closed');
+    if (!enableUdp && !enableTcp) throw new TypeError('enableUdp and enableTcp cannot both be false');
+    listenInfos = [];
+  } else if (options.listenInfos !== undefined) {
     if (!Array.isArray(options.listenInfos) || options.listenInfos.length === 0) throw new TypeError('empty listenInfos');
     listenInfos = options.listenInfos.map((info) => {
       if (typeof info !== 'object' || info === null) throw new TypeError('wrong listenInfo');
@@ -170,6 +180,8 @@ export function normalizeWebRtcTransportOptions(options: WebRtcTransportOptions)
     initialAvailableOutgoingBitrate,
     srtpCryptoSuites,
     enableSctp,
+    enableUdp,
+    enableTcp,
     numSctpStreams: { OS: numSctpStreams.OS, MIS: numSctpStreams.MIS },
     maxSctpMessageSize,
     sctpSendBufferSize,
@@ -327,6 +339,9 @@ export class WebRtcTransport<TransportAppData extends AppData = AppData> extends
         observer.safeEmit('dtlsstatechange', this.#dtlsState);
         break;
       }
+      case 'listenserverclose':
+        this.listenServerClosed();
+        break;
       case 'sctpstatechange': {
         this.#sctpState = (data as { sctpState: SctpState }).sctpState;
         emit.safeEmit('sctpstatechange', this.#sctpState);

@@ -9,6 +9,8 @@ import type { RtpCodecCapability } from '../ortc/types.js';
 import { EnhancedEventEmitter } from './enhanced-events.js';
 import { observer } from './observer.js';
 import { Router } from './router.js';
+import { WebRtcServer, type WebRtcServerOptions } from './webrtc-server.js';
+import { normalizeWebRtcTransportOptions } from './webrtc-transport.js';
 import type { AppData } from './transport-types.js';
 
 export type WorkerLogLevel = LogLevel;
@@ -121,6 +123,7 @@ export class Worker<WorkerAppData extends AppData = AppData> extends EnhancedEve
   readonly #child: ChildProcess;
   readonly #channel: Channel;
   readonly #routers = new Set<Router>();
+  readonly #webRtcServers = new Set<WebRtcServer>();
   #closed = false;
   #died = false;
   #subprocessClosed = false;
@@ -247,6 +250,26 @@ export class Worker<WorkerAppData extends AppData = AppData> extends EnhancedEve
     return router;
   }
 
+  /** Shared UDP/TCP ports for many WebRtcTransports (pass it as `webRtcServer`). */
+  async createWebRtcServer<WebRtcServerAppData extends AppData = AppData>(
+    options: WebRtcServerOptions<WebRtcServerAppData>,
+  ): Promise<WebRtcServer<WebRtcServerAppData>> {
+    if (this.#closed) throw new InvalidStateError('worker closed');
+    if (typeof options !== 'object' || options === null || !Array.isArray(options.listenInfos) || options.listenInfos.length === 0) {
+      throw new TypeError('missing listenInfos');
+    }
+    // Same validation as a transport's listenInfos; without a port, one is taken from the worker's range.
+    const { listenInfos } = normalizeWebRtcTransportOptions({ listenInfos: options.listenInfos });
+    const webRtcServerId = randomUUID();
+    await this.#channel.request('worker.createWebRtcServer', '', { webRtcServerId, listenInfos });
+    if (this.#closed) throw new InvalidStateError('worker closed while creating the WebRtcServer');
+    const server = new WebRtcServer<WebRtcServerAppData>({ id: webRtcServerId, channel: this.#channel, appData: options.appData });
+    this.#webRtcServers.add(server as WebRtcServer);
+    server.on('@close', () => this.#webRtcServers.delete(server as WebRtcServer));
+    this.#observer.safeEmit('newwebrtcserver', server);
+    return server;
+  }
+
   #workerDied(error: Error): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -260,6 +283,8 @@ export class Worker<WorkerAppData extends AppData = AppData> extends EnhancedEve
   #closeRouters(): void {
     for (const router of [...this.#routers]) router.workerClosed();
     this.#routers.clear();
+    for (const server of [...this.#webRtcServers]) server.workerClosed();
+    this.#webRtcServers.clear();
   }
 }
 

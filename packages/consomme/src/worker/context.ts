@@ -2,6 +2,7 @@ import type { LogTag } from '../channel/messages.js';
 import type { DtlsCertificate } from '../wire/dtls/certificate.js';
 import type { Logger } from './logger.js';
 import type { PortRange } from './net/port-allocator.js';
+import type { WorkerWebRtcServer } from './webrtc-server.js';
 
 /** A worker-side object that answers channel requests addressed to its id. */
 export interface RequestHandler {
@@ -18,6 +19,7 @@ export interface WorkerContext {
   notify(targetId: string, event: string, data?: unknown): void;
   /** Monotonic milliseconds. */
   now(): number;
+  getWebRtcServer(id: string): WorkerWebRtcServer | undefined;
   /** Whether trace or debug output for the tag is wanted. */
   wants(tag: LogTag): boolean;
 }

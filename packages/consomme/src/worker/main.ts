@@ -11,6 +11,7 @@ import { generateDtlsCertificate, loadDtlsCertificate, type DtlsCertificate } fr
 import type { RequestHandler, WorkerContext } from './context.js';
 import { Logger } from './logger.js';
 import { WorkerRouter } from './router.js';
+import { WorkerWebRtcServer, type WebRtcServerInit } from './webrtc-server.js';
 
 function send(msg: WorkerToMain): void {
   if (process.connected) process.send?.(msg);
@@ -38,6 +39,7 @@ async function start(): Promise<void> {
 
   const handlers = new Map<string, RequestHandler>();
   const routers = new Map<string, WorkerRouter>();
+  const webRtcServers = new Map<string, WorkerWebRtcServer>();
   const ctx: WorkerContext = {
     logger,
     certificate,
@@ -46,6 +48,7 @@ async function start(): Promise<void> {
     unregister: (id) => handlers.delete(id),
     notify: (targetId, event, data) => send({ kind: 'notification', targetId, event, data }),
     now: () => performance.now(),
+    getWebRtcServer: (id) => webRtcServers.get(id),
     wants: (tag) => logger.enabled('debug', tag),
   };
 
@@ -65,6 +68,14 @@ async function start(): Promise<void> {
           const router = new WorkerRouter(routerId, ctx, () => routers.delete(routerId));
           routers.set(routerId, router);
           return undefined;
+        }
+        case 'worker.createWebRtcServer': {
+          const init = data as WebRtcServerInit;
+          if (webRtcServers.has(init.webRtcServerId)) throw new Error(`webRtcServer ${init.webRtcServerId} already exists`);
+          return WorkerWebRtcServer.create(init, ctx, () => webRtcServers.delete(init.webRtcServerId)).then((server) => {
+            webRtcServers.set(server.id, server);
+            return { candidates: server.candidates };
+          });
         }
         case 'worker.dump':
           return { pid: process.pid, routerIds: [...routers.keys()] };
@@ -105,6 +116,7 @@ async function start(): Promise<void> {
 
   const shutdown = (): void => {
     for (const router of [...routers.values()]) router.close();
+    for (const server of [...webRtcServers.values()]) server.close();
     process.exit(0);
   };
   process.on('SIGTERM', shutdown);

@@ -13,6 +13,7 @@ import { allocateTcp, allocateUdp } from './net/port-allocator.js';
 import type { WorkerRouter } from './router.js';
 import { WorkerTransport } from './transport.js';
 import { SctpBridge } from './sctp-bridge.js';
+import type { WorkerWebRtcServer } from './webrtc-server.js';
 import type { SctpStreamParameters } from '../ortc/types.js';
 import type { SctpSendResult } from './data-consumer.js';
 
@@ -26,6 +27,8 @@ interface ListenInfoInit {
 
 export interface WebRtcTransportInit {
   transportId: string;
+  /** Use this WebRtcServer's sockets instead of our own (then listenInfos is empty). */
+  webRtcServerId?: string;
   listenInfos: ListenInfoInit[];
   preferUdp: boolean;
   preferTcp: boolean;
@@ -36,9 +39,11 @@ export interface WebRtcTransportInit {
   numSctpStreams: { OS: number; MIS: number };
   maxSctpMessageSize: number;
   sctpSendBufferSize: number;
+  enableUdp?: boolean;
+  enableTcp?: boolean;
 }
 
-interface Tuple {
+export interface Tuple {
   id: string;
   protocol: 'udp' | 'tcp';
   localAddress: string;
@@ -82,6 +87,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
   #usernameFragment: string;
   #password: string;
   readonly #initialAvailableOutgoingBitrate: number;
+  #server: WorkerWebRtcServer | undefined;
   readonly #sctp: SctpBridge | undefined;
   readonly #sctpParameters: { port: number; OS: number; MIS: number; maxMessageSize: number } | undefined;
 
@@ -128,7 +134,8 @@ export class WorkerWebRtcTransport extends WorkerTransport {
   static async create(init: WebRtcTransportInit, ctx: WorkerContext, router: WorkerRouter): Promise<WorkerWebRtcTransport> {
     const transport = new WorkerWebRtcTransport(init, ctx, router);
     try {
-      await transport.#listen(init);
+      if (init.webRtcServerId !== undefined) transport.#useServer(init.webRtcServerId, init);
+      else await transport.#listen(init);
     } catch (error) {
       transport.close();
       throw error;
@@ -156,6 +163,8 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       case 'transport.restartIce': {
         this.#usernameFragment = generateIceUsernameFragment();
         this.#password = generateIcePassword();
+        // The old fragment keeps working until the endpoint switches (see the ICE agent), so both stay routed.
+        this.#server?.register(this.#usernameFragment, this);
         this.#ice.restart(this.#usernameFragment, this.#password);
         return { usernameFragment: this.#usernameFragment, password: this.#password, iceLite: true };
       }
@@ -191,6 +200,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
   protected onClose(): void {
     clearInterval(this.#consentTimer);
     this.#ice.close();
+    this.#server?.forget(this);
     this.#sctp?.close();
     this.#dtls?.close();
     for (const socket of this.#udpSockets) socket.close();
@@ -221,6 +231,39 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       return;
     }
     this.#send(tuple, protectedPacket);
+  }
+
+  /** Share a WebRtcServer's sockets: it hands us the datagrams for our ICE username fragment. */
+  #useServer(webRtcServerId: string, init: WebRtcTransportInit): void {
+    const server = this.ctx.getWebRtcServer(webRtcServerId);
+    if (!server) throw new Error(`webRtcServer ${webRtcServerId} not found`);
+    this.#server = server;
+    server.register(this.#usernameFragment, this);
+    let index = 0;
+    for (const c of server.candidates) {
+      if (c.protocol === 'udp' && init.enableUdp === false) continue;
+      if (c.protocol === 'tcp' && init.enableTcp === false) continue;
+      this.#candidates.push(this.#candidate(c.protocol, c.address, c.port, index++, init));
+    }
+  }
+
+  /** A datagram or TCP frame the WebRtcServer received for us. */
+  receiveFromServer(tuple: Tuple, msg: Buffer): void {
+    this.guard('server datagram', () => this.#onDatagram(tuple, msg));
+  }
+
+  /** A TCP connection the WebRtcServer gave us closed. */
+  serverTupleClosed(tupleId: string): void {
+    this.#tuples.delete(tupleId);
+    if (!this.closed) this.#applyIceEvents(this.#ice.removeTuple(tupleId));
+  }
+
+  /** Our WebRtcServer closed: so do we (mediasoup's 'listenserverclose'). */
+  listenServerClosed(): void {
+    if (this.closed) return;
+    this.#server = undefined;
+    this.ctx.notify(this.id, 'listenserverclose');
+    this.close();
   }
 
   async #listen(init: WebRtcTransportInit): Promise<void> {
@@ -382,7 +425,10 @@ export class WorkerWebRtcTransport extends WorkerTransport {
     const result = this.#ice.handleStun(stun, msg, tuple.id, { address: tuple.remoteIp, port: tuple.remotePort, protocol: tuple.protocol });
     if (result.response) tuple.send(result.response);
     if (result.dropReason) this.dropped.add(`stun-${result.dropReason}`);
-    if (result.valid && !this.#tuples.has(tuple.id)) this.#tuples.set(tuple.id, tuple);
+    if (result.valid && !this.#tuples.has(tuple.id)) {
+      this.#tuples.set(tuple.id, tuple);
+      this.#server?.bindTuple(tuple.id, this);
+    }
     this.#applyIceEvents(result.events);
   }
 
