@@ -29,6 +29,7 @@ function benchContext(): WorkerContext {
     unregister: () => undefined,
     notify: () => undefined,
     now: () => performance.now(), // as worker/main.ts
+    getWebRtcServer: () => undefined,
     wants: () => false,
   };
 }
