@@ -6,7 +6,9 @@
  * the library with the unmodified mediasoup-client.
  *
  *   npm start            → http://127.0.0.1:3000
- *   HOST=0.0.0.0 ANNOUNCED_IP=192.168.1.10 npm start   (other machines need HTTPS for the camera)
+ *   HOST=0.0.0.0 ANNOUNCED_IP=192.168.1.10 RTC_PORT=44444 npm start   (other machines need HTTPS for the camera)
+ *
+ * All participants share one UDP and one TCP media port (a WebRtcServer).
  */
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
@@ -41,6 +43,15 @@ const router = await worker.createRouter({
     { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 1000 } },
   ],
 });
+// One UDP and one TCP port for every participant (RTC_PORT, default: any free port in the worker's range).
+const rtcPort = process.env.RTC_PORT ? Number(process.env.RTC_PORT) : undefined;
+const rtcListen = { ip: LISTEN_IP, ...(ANNOUNCED_IP ? { announcedAddress: ANNOUNCED_IP } : {}), ...(rtcPort ? { port: rtcPort } : {}) };
+const webRtcServer = await worker.createWebRtcServer({
+  listenInfos: [
+    { protocol: 'udp', ...rtcListen },
+    { protocol: 'tcp', ...rtcListen },
+  ],
+});
 const peers = new Map<string, Peer>();
 
 const bundle = await build({
@@ -71,10 +82,7 @@ async function handle(peer: Peer, method: string, data: any): Promise<unknown> {
     case 'routerRtpCapabilities':
       return router.rtpCapabilities;
     case 'createTransport': {
-      const listenInfo = ANNOUNCED_IP ? { ip: LISTEN_IP, announcedAddress: ANNOUNCED_IP } : { ip: LISTEN_IP };
-      const transport = await router.createWebRtcTransport({
-        listenInfos: [{ protocol: 'udp', ...listenInfo }, { protocol: 'tcp', ...listenInfo }],
-      });
+      const transport = await router.createWebRtcTransport({ webRtcServer });
       peer.transports.set(transport.id, transport);
       return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
     }
