@@ -5,114 +5,205 @@
  *   Y_0 = 0,  Y_i = (Y_{i-1} ^ X_i) · H   in GF(2^128) / x^128 + x^7 + x^2 + x + 1
  *
  * Bit order is GCM's: bit 0 (coefficient of x^0) is the most significant bit
- * of byte 0, so multiplying by x is a right shift. Values are held as four
- * big-endian 32-bit words:
+ * of byte 0. Blocks are consumed as four host-endian 32-bit words read from an
+ * aligned Int32Array, so no byte is assembled or swapped per block:
  *
  *   +---------------+---------------+----------------+-----------------+
  *   | w0 bytes 0..3 | w1 bytes 4..7 | w2 bytes 8..11 | w3 bytes 12..15 |
  *   +---------------+---------------+----------------+-----------------+
  *
- * Two table layouts, both precomputed once per key:
- * - GhashWide: T_i[b] = (byte b at position i)·H for all 16 positions, so
- *   X·H is the XOR of 16 lookups (64 KiB per key). Used on the RTP hot path.
- * - GhashCompact: Shoup's single 8-bit table M[b] = (b at byte 0)·H and Horner
- *   from the last byte, multiplying by x^8 (shift + reduction table R) between
- *   bytes (4 KiB per key, about half the speed). Used for RTCP.
+ * XOR does not care about byte order, so the state Y and every table entry use
+ * that same host layout, and X·H is a XOR of per-position lookups (linearity):
+ * - GhashWide: one 256-entry table per byte position, 16 lookups per block
+ *   (64 KiB per key). Used on the RTP hot path.
+ * - GhashCompact: one 16-entry table per nibble position, 32 lookups per block
+ *   (8 KiB per key). Used for RTCP.
+ * Which byte a shift of a host word exposes depends on host endianness; that is
+ * settled once when the tables are built, not per block.
  */
 
-/** R[b]: what byte b, shifted past x^127 by a multiplication by x^8, folds back into bits 0..15. */
-const R = new Int32Array(256);
-for (let b = 0; b < 256; b++) {
-  let r = 0;
-  for (let j = 0; j < 8; j++) if (b & (0x80 >> j)) r ^= 0xe100 >> j;
-  R[b] = r << 16;
-}
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 export abstract class Ghash {
   protected y0 = 0;
   protected y1 = 0;
   protected y2 = 0;
   protected y3 = 0;
-  readonly #tail = new Uint8Array(16);
 
   reset(): void {
     this.y0 = this.y1 = this.y2 = this.y3 = 0;
   }
 
-  /** Absorbs data[start..end), zero-padding the last partial block (GCM pads A and C separately). */
-  update(data: Uint8Array, start: number, end: number): void {
-    const full = start + ((end - start) & ~15);
-    if (full > start) this.absorb(data, start, full);
-    if (full < end) {
-      const t = this.#tail;
-      t.fill(0);
-      t.set(data.subarray(full, end));
-      this.absorb(t, 0, 16);
-    }
+  /** Writes Y ^ mask[maskAt..+4) (host-endian words) to out[outAt..+4). */
+  digest(mask: Int32Array, maskAt: number, out: Int32Array, outAt: number): void {
+    out[outAt] = this.y0 ^ mask[maskAt]!;
+    out[outAt + 1] = this.y1 ^ mask[maskAt + 1]!;
+    out[outAt + 2] = this.y2 ^ mask[maskAt + 2]!;
+    out[outAt + 3] = this.y3 ^ mask[maskAt + 3]!;
   }
 
-  /** Absorbs the length block and writes GHASH ^ mask[maskStart..+16) to out[outStart..+16). */
-  finish(aadBytes: number, textBytes: number, mask: Uint8Array, maskStart: number, out: Uint8Array, outStart: number): void {
-    // Bit lengths as two 64-bit big-endian fields; packets stay far below 2^29 bytes.
-    const t = this.#tail;
-    t.fill(0);
-    writeWord(t, 4, aadBytes * 8);
-    writeWord(t, 12, textBytes * 8);
-    this.absorb(t, 0, 16);
-    writeWord(out, outStart, this.y0 ^ readWord(mask, maskStart));
-    writeWord(out, outStart + 4, this.y1 ^ readWord(mask, maskStart + 4));
-    writeWord(out, outStart + 8, this.y2 ^ readWord(mask, maskStart + 8));
-    writeWord(out, outStart + 12, this.y3 ^ readWord(mask, maskStart + 12));
-  }
-
-  /** Absorbs whole blocks data[start..end). */
-  protected abstract absorb(data: Uint8Array, start: number, end: number): void;
+  /** Absorbs whole blocks held in d[start..end) (word indices, a multiple of 4 apart). */
+  abstract absorb(d: Int32Array, start: number, end: number): void;
 }
 
 export class GhashWide extends Ghash {
-  readonly #t: Int32Array;
+  /** Word j of each entry lives in its own array, so one index serves all four loads. */
+  readonly #t0 = new Int32Array(16 * 256);
+  readonly #t1 = new Int32Array(16 * 256);
+  readonly #t2 = new Int32Array(16 * 256);
+  readonly #t3 = new Int32Array(16 * 256);
 
   constructor(h: Uint8Array) {
     super();
     const powers = powersOfH(h);
-    this.#t = new Int32Array(16 * 256 * 4);
-    for (let i = 0; i < 16; i++) fillByteTable(this.#t, i * 1024, powers, i * 8);
+    // Slot k serves bits 8(k&3)..+8 of host word k>>2.
+    const t = new Int32Array(16 * 256 * 4);
+    for (let k = 0; k < 16; k++) fillTable(t, k * 1024, 8, powers, 8 * bytePosition(k));
+    split(t, this.#t0, this.#t1, this.#t2, this.#t3);
   }
 
-  protected absorb(d: Uint8Array, start: number, end: number): void {
-    const t = this.#t;
+  absorb(d: Int32Array, start: number, end: number): void {
+    const t0 = this.#t0;
+    const t1 = this.#t1;
+    const t2 = this.#t2;
+    const t3 = this.#t3;
     let y0 = this.y0;
     let y1 = this.y1;
     let y2 = this.y2;
     let y3 = this.y3;
-    for (let o = start; o < end; o += 16) {
+    for (let o = start; o < end; o += 4) {
+      const x0 = y0 ^ d[o]!;
+      const x1 = y1 ^ d[o + 1]!;
+      const x2 = y2 ^ d[o + 2]!;
+      const x3 = y3 ^ d[o + 3]!;
+      let p = x0 & 0xff;
+      y0 = t0[p]!;
+      y1 = t1[p]!;
+      y2 = t2[p]!;
+      y3 = t3[p]!;
+      p = 0x100 | ((x0 >>> 8) & 0xff);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+      p = 0x200 | ((x0 >>> 16) & 0xff);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+      p = 0x300 | (x0 >>> 24);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+      p = 0x400 | (x1 & 0xff);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+      p = 0x500 | ((x1 >>> 8) & 0xff);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+      p = 0x600 | ((x1 >>> 16) & 0xff);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+      p = 0x700 | (x1 >>> 24);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+      p = 0x800 | (x2 & 0xff);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+      p = 0x900 | ((x2 >>> 8) & 0xff);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+      p = 0xa00 | ((x2 >>> 16) & 0xff);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+      p = 0xb00 | (x2 >>> 24);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+      p = 0xc00 | (x3 & 0xff);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+      p = 0xd00 | ((x3 >>> 8) & 0xff);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+      p = 0xe00 | ((x3 >>> 16) & 0xff);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+      p = 0xf00 | (x3 >>> 24);
+      y0 ^= t0[p]!;
+      y1 ^= t1[p]!;
+      y2 ^= t2[p]!;
+      y3 ^= t3[p]!;
+    }
+    this.y0 = y0;
+    this.y1 = y1;
+    this.y2 = y2;
+    this.y3 = y3;
+  }
+}
+
+export class GhashCompact extends Ghash {
+  readonly #m0 = new Int32Array(32 * 16);
+  readonly #m1 = new Int32Array(32 * 16);
+  readonly #m2 = new Int32Array(32 * 16);
+  readonly #m3 = new Int32Array(32 * 16);
+
+  constructor(h: Uint8Array) {
+    super();
+    const powers = powersOfH(h);
+    // Slot k serves bits 4(k&7)..+4 of host word k>>3: the high nibble of its byte when k is odd.
+    const m = new Int32Array(32 * 16 * 4);
+    for (let k = 0; k < 32; k++) {
+      fillTable(m, k * 64, 4, powers, 8 * bytePosition(((k >> 3) << 2) | ((k & 7) >> 1)) + (k & 1 ? 0 : 4));
+    }
+    split(m, this.#m0, this.#m1, this.#m2, this.#m3);
+  }
+
+  absorb(d: Int32Array, start: number, end: number): void {
+    const m0 = this.#m0;
+    const m1 = this.#m1;
+    const m2 = this.#m2;
+    const m3 = this.#m3;
+    let y0 = this.y0;
+    let y1 = this.y1;
+    let y2 = this.y2;
+    let y3 = this.y3;
+    for (let o = start; o < end; o += 4) {
       let z0 = 0;
       let z1 = 0;
       let z2 = 0;
       let z3 = 0;
-      for (let w = 0; w < 4; w++) {
-        const x = (w === 0 ? y0 : w === 1 ? y1 : w === 2 ? y2 : y3) ^ readWord(d, o + 4 * w);
-        const base = w << 12;
-        let p = base | ((x >>> 24) << 2);
-        z0 ^= t[p]!;
-        z1 ^= t[p + 1]!;
-        z2 ^= t[p + 2]!;
-        z3 ^= t[p + 3]!;
-        p = base | 1024 | (((x >>> 16) & 0xff) << 2);
-        z0 ^= t[p]!;
-        z1 ^= t[p + 1]!;
-        z2 ^= t[p + 2]!;
-        z3 ^= t[p + 3]!;
-        p = base | 2048 | (((x >>> 8) & 0xff) << 2);
-        z0 ^= t[p]!;
-        z1 ^= t[p + 1]!;
-        z2 ^= t[p + 2]!;
-        z3 ^= t[p + 3]!;
-        p = base | 3072 | ((x & 0xff) << 2);
-        z0 ^= t[p]!;
-        z1 ^= t[p + 1]!;
-        z2 ^= t[p + 2]!;
-        z3 ^= t[p + 3]!;
+      for (let w = 0, base = 0; w < 4; w++) {
+        let x = d[o + w]! ^ (w === 0 ? y0 : w === 1 ? y1 : w === 2 ? y2 : y3);
+        for (let n = 0; n < 8; n++, base += 16, x >>>= 4) {
+          const p = base | (x & 0xf);
+          z0 ^= m0[p]!;
+          z1 ^= m1[p]!;
+          z2 ^= m2[p]!;
+          z3 ^= m3[p]!;
+        }
       }
       y0 = z0;
       y1 = z1;
@@ -126,56 +217,28 @@ export class GhashWide extends Ghash {
   }
 }
 
-export class GhashCompact extends Ghash {
-  readonly #m = new Int32Array(256 * 4);
-
-  constructor(h: Uint8Array) {
-    super();
-    fillByteTable(this.#m, 0, powersOfH(h), 0);
-  }
-
-  protected absorb(d: Uint8Array, start: number, end: number): void {
-    const m = this.#m;
-    for (let o = start; o < end; o += 16) {
-      const x0 = this.y0 ^ readWord(d, o);
-      const x1 = this.y1 ^ readWord(d, o + 4);
-      const x2 = this.y2 ^ readWord(d, o + 8);
-      const x3 = this.y3 ^ readWord(d, o + 12);
-      let z0 = 0;
-      let z1 = 0;
-      let z2 = 0;
-      let z3 = 0;
-      for (let w = 3; w >= 0; w--) {
-        let x = w === 3 ? x3 : w === 2 ? x2 : w === 1 ? x1 : x0;
-        for (let k = 0; k < 4; k++) {
-          const r = R[z3 & 0xff]!;
-          z3 = (z3 >>> 8) | (z2 << 24);
-          z2 = (z2 >>> 8) | (z1 << 24);
-          z1 = (z1 >>> 8) | (z0 << 24);
-          z0 = (z0 >>> 8) ^ r;
-          const i = (x & 0xff) << 2;
-          x >>>= 8;
-          z0 ^= m[i]!;
-          z1 ^= m[i + 1]!;
-          z2 ^= m[i + 2]!;
-          z3 ^= m[i + 3]!;
-        }
-      }
-      this.y0 = z0;
-      this.y1 = z1;
-      this.y2 = z2;
-      this.y3 = z3;
-    }
+/** Deals the interleaved four-word entries of `t` out to one array per word. */
+function split(t: Int32Array, a0: Int32Array, a1: Int32Array, a2: Int32Array, a3: Int32Array): void {
+  for (let i = 0; i < a0.length; i++) {
+    a0[i] = t[4 * i]!;
+    a1[i] = t[4 * i + 1]!;
+    a2[i] = t[4 * i + 2]!;
+    a3[i] = t[4 * i + 3]!;
   }
 }
 
-/** H·x^j for j = 0..127, four words each. */
+/** Block byte position of the byte that sits at bits 8(k&3)..+8 of host word k>>2. */
+function bytePosition(k: number): number {
+  return (k & ~3) | (LITTLE_ENDIAN ? k & 3 : 3 - (k & 3));
+}
+
+/** H·x^j for j = 0..127, four big-endian words each; multiplying by x is a right shift in GCM's bit order. */
 function powersOfH(h: Uint8Array): Int32Array {
   const p = new Int32Array(128 * 4);
-  let v0 = readWord(h, 0);
-  let v1 = readWord(h, 4);
-  let v2 = readWord(h, 8);
-  let v3 = readWord(h, 12);
+  let v0 = (h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!;
+  let v1 = (h[4]! << 24) | (h[5]! << 16) | (h[6]! << 8) | h[7]!;
+  let v2 = (h[8]! << 24) | (h[9]! << 16) | (h[10]! << 8) | h[11]!;
+  let v3 = (h[12]! << 24) | (h[13]! << 16) | (h[14]! << 8) | h[15]!;
   for (let j = 0; j < 128; j++) {
     p[j * 4] = v0;
     p[j * 4 + 1] = v1;
@@ -190,26 +253,33 @@ function powersOfH(h: Uint8Array): Int32Array {
   return p;
 }
 
-/** table[at + 4b..] = (byte b whose MSB is x^degree)·H, built by linearity from single bits. */
-function fillByteTable(table: Int32Array, at: number, powers: Int32Array, degree: number): void {
-  for (let k = 0; k < 8; k++) {
-    const bit = 0x80 >> k;
-    for (let w = 0; w < 4; w++) table[at + bit * 4 + w] = powers[(degree + k) * 4 + w]!;
-  }
-  for (let b = 2; b < 256; b <<= 1) {
-    for (let j = 1; j < b; j++) {
-      for (let w = 0; w < 4; w++) table[at + (b + j) * 4 + w] = table[at + b * 4 + w]! ^ table[at + j * 4 + w]!;
+/**
+ * table[at + 4v..+4) = v·H in host layout, where v is a `bits`-wide field whose
+ * most significant bit is the coefficient of x^degree.
+ */
+function fillTable(table: Int32Array, at: number, bits: number, powers: Int32Array, degree: number): void {
+  for (let v = 0; v < 1 << bits; v++) {
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let j = 0; j < bits; j++) {
+      if ((v >> (bits - 1 - j)) & 1) {
+        const q = (degree + j) * 4;
+        a0 ^= powers[q]!;
+        a1 ^= powers[q + 1]!;
+        a2 ^= powers[q + 2]!;
+        a3 ^= powers[q + 3]!;
+      }
     }
+    table[at + v * 4] = toHost(a0);
+    table[at + v * 4 + 1] = toHost(a1);
+    table[at + v * 4 + 2] = toHost(a2);
+    table[at + v * 4 + 3] = toHost(a3);
   }
 }
 
-function readWord(b: Uint8Array, o: number): number {
-  return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
-}
-
-function writeWord(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = v >>> 16;
-  b[o + 2] = v >>> 8;
-  b[o + 3] = v;
+/** The host-endian word whose bytes in memory are the big-endian word `w`. */
+function toHost(w: number): number {
+  return LITTLE_ENDIAN ? ((w & 0xff) << 24) | ((w & 0xff00) << 8) | ((w >>> 8) & 0xff00) | (w >>> 24) : w;
 }
