@@ -73,6 +73,8 @@ class BenchTransport extends WorkerTransport {
     super(id, ctx, router);
     this.#srtp = srtp;
     this.#wire = wire;
+    // As after the DTLS-SRTP handshake: consumers send only on a connected transport.
+    this.setConnected(true);
   }
 
   ingest(msg: Buffer): void {
