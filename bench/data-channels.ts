@@ -21,10 +21,14 @@ import { PPID } from '../packages/consomme/src/wire/sctp/ppid.js';
 const CONSUMERS = 10;
 const WINDOW_BYTES = 1024 * 1024;
 const STALL_MS = 3000;
-const SIZES = [
-  { size: 1024, total: 4 * 1024 * 1024 },
-  { size: 16384, total: 16 * 1024 * 1024 },
-] as const;
+/** BENCH_SMOKE=1: a tiny run that checks the rig works and leaves RESULTS.md alone. */
+const SMOKE = process.env.BENCH_SMOKE === '1';
+const SIZES = SMOKE
+  ? ([{ size: 1024, total: 64 * 1024 }] as const)
+  : ([
+      { size: 1024, total: 4 * 1024 * 1024 },
+      { size: 16384, total: 16 * 1024 * 1024 },
+    ] as const);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -215,13 +219,23 @@ const section = [
 ].join('\n');
 
 const path = new URL('./RESULTS.md', import.meta.url);
-const text = readFileSync(path, 'utf8');
-const start = text.indexOf('<!-- data-channels:start -->');
-const stop = text.indexOf('<!-- data-channels:end -->');
-const next =
-  start !== -1 && stop > start
-    ? text.slice(0, start) + section + text.slice(stop + '<!-- data-channels:end -->'.length)
-    : `${text.trimEnd()}\n\n${section}\n`;
-writeFileSync(path, next);
-console.log(section);
-setTimeout(() => process.exit(0), 200).unref();
+if (SMOKE) {
+  console.log(section);
+  console.log('(smoke run: bench/RESULTS.md left as is)');
+  setTimeout(() => process.exit(0), 200).unref();
+} else {
+  writeResults();
+}
+
+function writeResults(): void {
+  const text = readFileSync(path, 'utf8');
+  const start = text.indexOf('<!-- data-channels:start -->');
+  const stop = text.indexOf('<!-- data-channels:end -->');
+  const next =
+    start !== -1 && stop > start
+      ? text.slice(0, start) + section + text.slice(stop + '<!-- data-channels:end -->'.length)
+      : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(path, next);
+  console.log(section);
+  setTimeout(() => process.exit(0), 200).unref();
+}
