@@ -118,24 +118,31 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
     if (this.#closed) throw new InvalidStateError('router closed while creating the transport');
     const transport = new WebRtcTransport<TransportAppData>({
       id: transportId,
-      routerId: this.#id,
-      channel: this.#channel,
       data,
-      appData: options.appData,
-      getRouterRtpCapabilities: () => this.#rtpCapabilities,
-      getProducerById: (id) => this.#producers.get(id),
-      getDataProducerById: (id) => this.#dataProducers.get(id),
+      ...this.#transportInternal(options.appData),
     });
-    this.#transports.set(transportId, transport as Transport);
-    transport.on('@close', () => this.#transports.delete(transportId));
     this.#adopt(transport as Transport);
     options.webRtcServer?.handleWebRtcTransport(transport as unknown as WebRtcTransport);
     this.#observer.safeEmit('newtransport', transport as Transport);
     return transport;
   }
 
-  /** A transport whose producers and data producers others can consume. */
+  /** What every transport of this router gets: the channel and lookups into the router. */
+  #transportInternal<A>(appData: A | undefined) {
+    return {
+      routerId: this.#id,
+      channel: this.#channel,
+      appData,
+      getRouterRtpCapabilities: () => this.#rtpCapabilities,
+      getProducerById: (id: string) => this.#producers.get(id),
+      getDataProducerById: (id: string) => this.#dataProducers.get(id),
+    };
+  }
+
+  /** A new transport: tracked until it closes, and its producers and data producers made consumable. */
   #adopt(transport: Transport): void {
+    this.#transports.set(transport.id, transport);
+    transport.on('@close', () => this.#transports.delete(transport.id));
     transport.on('@newproducer', (producer: Producer) => this.#producers.set(producer.id, producer));
     transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
     transport.on('@newdataproducer', (dataProducer: DataProducer) => this.#dataProducers.set(dataProducer.id, dataProducer));
@@ -156,16 +163,9 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
     if (this.#closed) throw new InvalidStateError('router closed while creating the transport');
     const transport = new PlainTransport<TransportAppData>({
       id: transportId,
-      routerId: this.#id,
-      channel: this.#channel,
       data,
-      appData: options.appData,
-      getRouterRtpCapabilities: () => this.#rtpCapabilities,
-      getProducerById: (id) => this.#producers.get(id),
-      getDataProducerById: (id) => this.#dataProducers.get(id),
+      ...this.#transportInternal(options.appData),
     });
-    this.#transports.set(transportId, transport as Transport);
-    transport.on('@close', () => this.#transports.delete(transportId));
     this.#adopt(transport as Transport);
     this.#observer.safeEmit('newtransport', transport as Transport);
     return transport;
@@ -187,15 +187,8 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
     const transport = new DirectTransport<TransportAppData>({
       id: transportId,
       maxMessageSize,
-      routerId: this.#id,
-      channel: this.#channel,
-      appData: options.appData,
-      getRouterRtpCapabilities: () => this.#rtpCapabilities,
-      getProducerById: (id) => this.#producers.get(id),
-      getDataProducerById: (id) => this.#dataProducers.get(id),
+      ...this.#transportInternal(options.appData),
     });
-    this.#transports.set(transportId, transport as Transport);
-    transport.on('@close', () => this.#transports.delete(transportId));
     this.#adopt(transport as Transport);
     this.#observer.safeEmit('newtransport', transport as Transport);
     return transport;

@@ -311,35 +311,19 @@ export abstract class Transport<
     rtpParameters.mid = mid ?? String(this.#nextMid++ % 100000000);
     const consumerId = randomUUID();
     const type: ConsumerType = 'simple';
-    // The worker may notify about the consumer (producerclose, producerpause…) before
-    // its reply is processed here: buffer those and replay them into the Consumer.
-    const early: [string, unknown][] = [];
-    this.channel.subscribe(consumerId, (event, eventData) => early.push([event, eventData]));
-    let data: { paused: boolean; producerPaused: boolean; score: ConsumerScoreData };
-    try {
-      data = await this.channel.request<{ paused: boolean; producerPaused: boolean; score: ConsumerScoreData }>(
-        'transport.consume',
-        this.#id,
-        {
-          consumerId,
-          producerId,
-          kind: producer.kind,
-          rtpParameters,
-          type,
-          consumableRtpEncodings: producer.consumableRtpParameters.encodings,
-          paused,
-          preferredLayers,
-          ignoreDtx,
-        },
-      );
-    } catch (error) {
-      this.channel.unsubscribe(consumerId);
-      throw error;
-    }
-    if (this.#closed) {
-      this.channel.unsubscribe(consumerId);
-      throw new InvalidStateError('transport closed while consuming');
-    }
+    const { data, early } = await this.#requestChild(consumerId, 'consuming', () =>
+      this.channel.request<{ paused: boolean; producerPaused: boolean; score: ConsumerScoreData }>('transport.consume', this.#id, {
+        consumerId,
+        producerId,
+        kind: producer.kind,
+        rtpParameters,
+        type,
+        consumableRtpEncodings: producer.consumableRtpParameters.encodings,
+        paused,
+        preferredLayers,
+        ignoreDtx,
+      }),
+    );
     const consumer = new Consumer<ConsumerAppData>({
       id: consumerId,
       producerId,
@@ -467,39 +451,32 @@ export abstract class Transport<
       sctpStreamParameters = base;
     }
     const dataConsumerId = randomUUID();
-    const early: [string, unknown][] = [];
-    this.channel.subscribe(dataConsumerId, (event, eventData) => early.push([event, eventData]));
-    let data: { dataProducerPaused: boolean; subchannels: number[] };
-    for (let attempt = 0; ; attempt++) {
-      try {
-        data = await this.channel.request('transport.consumeData', this.#id, {
-          dataConsumerId,
-          dataProducerId,
-          type: kind.type,
-          sctpStreamParameters,
-          label: dataProducer.label,
-          protocol: dataProducer.protocol,
-          paused,
-          subchannels,
-        });
-        break;
-      } catch (error) {
-        if (streamId !== undefined) this.#usedSctpStreamIds.delete(streamId);
-        // The endpoint opened a channel in-band (DCEP) on that stream: skip it and try the next.
-        if (kind.type === 'sctp' && sctpStreamParameters && /already in use/.test(String(error)) && attempt < 64) {
-          this.#foreignSctpStreamIds.add(streamId!);
-          streamId = this.#allocateSctpStreamId(kind.outgoingStreams);
-          sctpStreamParameters.streamId = streamId;
-          continue;
+    const { data, early } = await this.#requestChild(dataConsumerId, 'consuming data', async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.channel.request<{ dataProducerPaused: boolean; subchannels: number[] }>('transport.consumeData', this.#id, {
+            dataConsumerId,
+            dataProducerId,
+            type: kind.type,
+            sctpStreamParameters,
+            label: dataProducer.label,
+            protocol: dataProducer.protocol,
+            paused,
+            subchannels,
+          });
+        } catch (error) {
+          if (streamId !== undefined) this.#usedSctpStreamIds.delete(streamId);
+          // The endpoint opened a channel in-band (DCEP) on that stream: skip it and try the next.
+          if (sctpStreamParameters && streamId !== undefined && /already in use/.test(String(error)) && attempt < 64) {
+            this.#foreignSctpStreamIds.add(streamId);
+            streamId = this.#allocateSctpStreamId(kind.type === 'sctp' ? kind.outgoingStreams : 0);
+            sctpStreamParameters.streamId = streamId;
+            continue;
+          }
+          throw error;
         }
-        this.channel.unsubscribe(dataConsumerId);
-        throw error;
       }
-    }
-    if (this.#closed) {
-      this.channel.unsubscribe(dataConsumerId);
-      throw new InvalidStateError('transport closed while consuming data');
-    }
+    });
     const dataConsumer = new DataConsumer<DataConsumerAppData>({
       id: dataConsumerId,
       dataProducerId,
@@ -523,6 +500,29 @@ export abstract class Transport<
     for (const [event, eventData] of early) dataConsumer.replayNotification(event, eventData);
     (this.#observer as EnhancedEventEmitter<TransportObserverEvents>).safeEmit('newdataconsumer', dataConsumer as DataConsumer);
     return dataConsumer;
+  }
+
+  /**
+   * Sends the request that creates a child (consumer, data consumer). The
+   * worker may notify about it (producerclose, producerpause…) before the
+   * reply is processed here (compare mediasoup issue #510): those
+   * notifications are kept and the caller replays them into the new object.
+   */
+  async #requestChild<T>(childId: string, what: string, send: () => Promise<T>): Promise<{ data: T; early: [string, unknown][] }> {
+    const early: [string, unknown][] = [];
+    this.channel.subscribe(childId, (event, eventData) => early.push([event, eventData]));
+    let data: T;
+    try {
+      data = await send();
+    } catch (error) {
+      this.channel.unsubscribe(childId);
+      throw error;
+    }
+    if (this.#closed) {
+      this.channel.unsubscribe(childId);
+      throw new InvalidStateError(`transport closed while ${what}`);
+    }
+    return { data, early };
   }
 
   #allocateSctpStreamId(outgoingStreams: number): number {

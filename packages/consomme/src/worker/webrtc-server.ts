@@ -1,12 +1,9 @@
-import type { RemoteInfo, Socket as UdpSocket } from 'node:dgram';
-import type { Server as TcpServer, Socket as TcpSocket } from 'node:net';
 import { classifyDatagram } from '../wire/demux.js';
-import { TcpDeframer, frameTcp } from '../wire/ice/tcp-framing.js';
 import { getUsername, parseStun } from '../wire/stun/index.js';
 import type { RequestHandler, WorkerContext } from './context.js';
-import { allocateTcp, allocateUdp } from './net/port-allocator.js';
+import { listenIce, type IceListener, type IceSocketSink, type Tuple } from './net/ice-sockets.js';
 import { DropCounters } from './transport.js';
-import type { Tuple, WorkerWebRtcTransport } from './webrtc-transport.js';
+import type { WorkerWebRtcTransport } from './webrtc-transport.js';
 
 export interface WebRtcServerInit {
   webRtcServerId: string;
@@ -28,15 +25,12 @@ export interface ServerCandidate {
 export class WorkerWebRtcServer implements RequestHandler {
   readonly id: string;
   readonly #ctx: WorkerContext;
-  readonly #udpSockets: UdpSocket[] = [];
-  readonly #tcpServers: TcpServer[] = [];
-  readonly #tcpConnections = new Set<TcpSocket>();
+  readonly #listeners: IceListener[] = [];
   readonly #candidates: ServerCandidate[] = [];
   readonly #byUfrag = new Map<string, WorkerWebRtcTransport>();
   readonly #byTuple = new Map<string, WorkerWebRtcTransport>();
   readonly #dropped = new DropCounters();
   readonly #onClose: () => void;
-  #nextTcpId = 1;
   #closed = false;
 
   private constructor(id: string, ctx: WorkerContext, onClose: () => void) {
@@ -102,9 +96,7 @@ export class WorkerWebRtcServer implements RequestHandler {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const socket of this.#udpSockets) socket.close();
-    for (const server of this.#tcpServers) server.close();
-    for (const connection of this.#tcpConnections) connection.destroy();
+    for (const listener of this.#listeners) listener.close();
     const transports = new Set([...this.#byUfrag.values(), ...this.#byTuple.values()]);
     this.#byUfrag.clear();
     this.#byTuple.clear();
@@ -114,24 +106,19 @@ export class WorkerWebRtcServer implements RequestHandler {
   }
 
   async #listen(info: WebRtcServerInit['listenInfos'][number]): Promise<void> {
-    const range = info.portRange ?? this.#ctx.portRange;
-    const address = info.announcedAddress ?? info.ip;
-    if (info.protocol === 'udp') {
-      const socket = await allocateUdp(info.ip, info.port, range);
-      this.#udpSockets.push(socket);
-      const localPort = socket.address().port;
-      socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.#guard(() => this.#onUdp(socket, info.ip, localPort, msg, rinfo)));
-      socket.on('error', () => undefined);
-      this.#candidates.push({ protocol: 'udp', address, port: localPort });
-    } else {
-      const server = await allocateTcp(info.ip, info.port, range);
-      this.#tcpServers.push(server);
-      const addr = server.address();
-      const localPort = typeof addr === 'object' && addr ? addr.port : 0;
-      server.on('connection', (socket) => this.#guard(() => this.#onTcpConnection(socket, info.ip, localPort)));
-      server.on('error', () => undefined);
-      this.#candidates.push({ protocol: 'tcp', address, port: localPort });
-    }
+    const sink: IceSocketSink = {
+      datagram: (tuple, msg) => this.#onDatagram(tuple, msg),
+      tcpClosed: (tupleId) => {
+        const transport = this.#byTuple.get(tupleId);
+        this.#byTuple.delete(tupleId);
+        if (transport && !this.#closed) transport.serverTupleClosed(tupleId);
+      },
+      dropped: (reason) => this.#dropped.add(reason),
+      guard: (_what, fn) => this.#guard(fn),
+    };
+    const listener = await listenIce(info.protocol, info.ip, info.port, info.portRange ?? this.#ctx.portRange, sink);
+    this.#listeners.push(listener);
+    this.#candidates.push({ protocol: info.protocol, address: info.announcedAddress ?? info.ip, port: listener.port });
   }
 
   #guard(fn: () => void): void {
@@ -153,64 +140,17 @@ export class WorkerWebRtcServer implements RequestHandler {
     return this.#byUfrag.get(colon < 0 ? username : username.slice(0, colon));
   }
 
-  #onUdp(socket: UdpSocket, localAddress: string, localPort: number, msg: Buffer, rinfo: RemoteInfo): void {
-    const id = `udp:${localPort}:${rinfo.address}:${rinfo.port}`;
-    const transport = this.#byTuple.get(id) ?? this.#transportFromStun(msg);
+  /**
+   * A datagram (or TCP frame) goes to the transport that validated its tuple;
+   * from a new tuple, only a STUN request naming a transport's ufrag gets
+   * through. A TCP connection is bound once ICE validates it, like a UDP tuple.
+   */
+  #onDatagram(tuple: Tuple, msg: Buffer): void {
+    const transport = this.#byTuple.get(tuple.id) ?? this.#transportFromStun(msg);
     if (!transport) {
-      this.#dropped.add('no-transport-for-datagram');
+      this.#dropped.add(tuple.protocol === 'tcp' ? 'no-transport-for-tcp-frame' : 'no-transport-for-datagram');
       return;
     }
-    const tuple: Tuple = {
-      id,
-      protocol: 'udp',
-      localAddress,
-      localPort,
-      remoteIp: rinfo.address,
-      remotePort: rinfo.port,
-      send: (buf) => socket.send(buf, rinfo.port, rinfo.address),
-    };
     transport.receiveFromServer(tuple, msg);
-  }
-
-  #onTcpConnection(socket: TcpSocket, localAddress: string, localPort: number): void {
-    const id = `tcp:${localPort}:${this.#nextTcpId++}`;
-    this.#tcpConnections.add(socket);
-    const deframer = new TcpDeframer();
-    let transport: WorkerWebRtcTransport | undefined;
-    const tuple: Tuple = {
-      id,
-      protocol: 'tcp',
-      localAddress,
-      localPort,
-      remoteIp: socket.remoteAddress ?? '',
-      remotePort: socket.remotePort ?? 0,
-      send: (buf) => {
-        if (!socket.destroyed) socket.write(frameTcp(buf));
-      },
-    };
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#guard(() => {
-      const frames = deframer.push(chunk);
-      if (frames === undefined) {
-        this.#dropped.add('tcp-bad-framing');
-        socket.destroy();
-        return;
-      }
-      for (const frame of frames) {
-        // A connection belongs to the transport named by its first STUN request.
-        transport ??= this.#transportFromStun(frame);
-        if (!transport) {
-          this.#dropped.add('no-transport-for-tcp-frame');
-          continue;
-        }
-        transport.receiveFromServer(tuple, frame);
-      }
-    }));
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      this.#tcpConnections.delete(socket);
-      this.#byTuple.delete(id);
-      if (transport && !this.#closed) this.#guard(() => transport!.serverTupleClosed(id));
-    });
   }
 }

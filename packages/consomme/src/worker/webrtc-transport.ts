@@ -1,15 +1,14 @@
-import type { Socket as UdpSocket, RemoteInfo } from 'node:dgram';
-import type { Server as TcpServer, Socket as TcpSocket } from 'node:net';
 import type { SrtpCryptoSuite } from '../wire/srtp/index.js';
 import { SrtpSession, cryptoSuiteFromDtlsProfileId, dtlsProfileIdFromCryptoSuite } from '../wire/srtp/index.js';
 import { DtlsSession, type DtlsConnectedInfo } from '../wire/dtls/session.js';
 import { fingerprints, isDtlsFingerprintAlgorithm, type DtlsFingerprint } from '../wire/dtls/certificate.js';
 import { classifyDatagram } from '../wire/demux.js';
 import { IceLiteAgent, generateIcePassword, generateIceUsernameFragment, type IceAgentEvent } from '../wire/ice/index.js';
-import { TcpDeframer, frameTcp } from '../wire/ice/tcp-framing.js';
 import { parseStun } from '../wire/stun/index.js';
 import type { WorkerContext } from './context.js';
-import { allocateTcp, allocateUdp } from './net/port-allocator.js';
+import { listenIce, type IceListener, type IceSocketSink, type Tuple } from './net/ice-sockets.js';
+
+export type { Tuple } from './net/ice-sockets.js';
 import type { WorkerRouter } from './router.js';
 import { WorkerTransport } from './transport.js';
 import { SctpBridge } from './sctp-bridge.js';
@@ -43,15 +42,6 @@ export interface WebRtcTransportInit {
   enableTcp?: boolean;
 }
 
-export interface Tuple {
-  id: string;
-  protocol: 'udp' | 'tcp';
-  localAddress: string;
-  localPort: number;
-  remoteIp: string;
-  remotePort: number;
-  send(buf: Buffer): void;
-}
 
 type DtlsRemoteRole = 'auto' | 'client' | 'server';
 type DtlsTransportState = 'new' | 'connecting' | 'connected' | 'failed' | 'closed';
@@ -65,9 +55,7 @@ const MAX_EARLY_DTLS = 16;
  * DTLS and SRTP. RTP and RTCP go to WorkerTransport once decrypted.
  */
 export class WorkerWebRtcTransport extends WorkerTransport {
-  readonly #udpSockets: UdpSocket[] = [];
-  readonly #tcpServers: TcpServer[] = [];
-  readonly #tcpConnections = new Set<TcpSocket>();
+  readonly #listeners: IceListener[] = [];
   readonly #tuples = new Map<string, Tuple>();
   readonly #candidates: Record<string, unknown>[] = [];
   readonly #ice: IceLiteAgent;
@@ -81,7 +69,6 @@ export class WorkerWebRtcTransport extends WorkerTransport {
   #srtp: SrtpSession | undefined;
   #connectCalled = false;
   #consentTimer: NodeJS.Timeout | undefined;
-  #nextTcpId = 1;
   #bytesReceived = 0;
   #bytesSent = 0;
   #usernameFragment: string;
@@ -203,9 +190,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
     this.#server?.forget(this);
     this.#sctp?.close();
     this.#dtls?.close();
-    for (const socket of this.#udpSockets) socket.close();
-    for (const server of this.#tcpServers) server.close();
-    for (const connection of this.#tcpConnections) connection.destroy();
+    for (const listener of this.#listeners) listener.close();
     this.#iceState = 'closed';
     this.#dtlsState = 'closed';
   }
@@ -252,7 +237,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
     this.guard('server datagram', () => this.#onDatagram(tuple, msg));
   }
 
-  /** A TCP connection the WebRtcServer gave us closed. */
+  /** A TCP connection (ours or the WebRtcServer's) closed. */
   serverTupleClosed(tupleId: string): void {
     this.#tuples.delete(tupleId);
     if (!this.closed) this.#applyIceEvents(this.#ice.removeTuple(tupleId));
@@ -267,28 +252,17 @@ export class WorkerWebRtcTransport extends WorkerTransport {
   }
 
   async #listen(init: WebRtcTransportInit): Promise<void> {
+    const sink: IceSocketSink = {
+      datagram: (tuple, msg) => this.#onDatagram(tuple, msg),
+      tcpClosed: (tupleId) => this.serverTupleClosed(tupleId),
+      dropped: (reason) => this.dropped.add(reason),
+      guard: (what, fn) => this.guard(what, fn),
+    };
     let index = 0;
     for (const info of init.listenInfos) {
-      const range = info.portRange ?? this.ctx.portRange;
-      const address = info.announcedAddress ?? info.ip;
-      let localPort: number;
-      if (info.protocol === 'udp') {
-        const socket = await allocateUdp(info.ip, info.port, range);
-        this.#udpSockets.push(socket);
-        localPort = socket.address().port;
-        const localAddress = info.ip;
-        socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.guard('udp datagram', () => this.#onUdp(socket, localAddress, localPort, msg, rinfo)));
-        socket.on('error', (error) => this.ctx.logger.warn('ice', `udp socket error [transportId:${this.id}]: ${error.message}`));
-      } else {
-        const server = await allocateTcp(info.ip, info.port, range);
-        this.#tcpServers.push(server);
-        const addr = server.address();
-        localPort = typeof addr === 'object' && addr ? addr.port : 0;
-        const localAddress = info.ip;
-        server.on('connection', (socket) => this.guard('tcp connection', () => this.#onTcpConnection(socket, localAddress, localPort)));
-        server.on('error', (error) => this.ctx.logger.warn('ice', `tcp server error [transportId:${this.id}]: ${error.message}`));
-      }
-      this.#candidates.push(this.#candidate(info.protocol, address, localPort, index++, init));
+      const listener = await listenIce(info.protocol, info.ip, info.port, info.portRange ?? this.ctx.portRange, sink);
+      this.#listeners.push(listener);
+      this.#candidates.push(this.#candidate(info.protocol, info.announcedAddress ?? info.ip, listener.port, index++, init));
     }
   }
 
@@ -313,56 +287,6 @@ export class WorkerWebRtcTransport extends WorkerTransport {
     return candidate;
   }
 
-  #onUdp(socket: UdpSocket, localAddress: string, localPort: number, msg: Buffer, rinfo: RemoteInfo): void {
-    const id = `udp:${rinfo.address}:${rinfo.port}`;
-    let tuple = this.#tuples.get(id);
-    if (!tuple) {
-      tuple = {
-        id,
-        protocol: 'udp',
-        localAddress,
-        localPort,
-        remoteIp: rinfo.address,
-        remotePort: rinfo.port,
-        send: (buf) => socket.send(buf, rinfo.port, rinfo.address),
-      };
-    }
-    this.#onDatagram(tuple, msg);
-  }
-
-  #onTcpConnection(socket: TcpSocket, localAddress: string, localPort: number): void {
-    const id = `tcp:${this.#nextTcpId++}`;
-    this.#tcpConnections.add(socket);
-    const deframer = new TcpDeframer();
-    const tuple: Tuple = {
-      id,
-      protocol: 'tcp',
-      localAddress,
-      localPort,
-      remoteIp: socket.remoteAddress ?? '',
-      remotePort: socket.remotePort ?? 0,
-      send: (buf) => {
-        if (!socket.destroyed) socket.write(frameTcp(buf));
-      },
-    };
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.guard('tcp data', () => {
-      const frames = deframer.push(chunk);
-      if (frames === undefined) {
-        this.dropped.add('tcp-bad-framing');
-        socket.destroy();
-        return;
-      }
-      for (const frame of frames) this.#onDatagram(tuple, frame);
-    }));
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      this.#tcpConnections.delete(socket);
-      this.#tuples.delete(id);
-      if (!this.closed) this.guard('tcp close', () => this.#applyIceEvents(this.#ice.removeTuple(id)));
-    });
-  }
-
   /** RFC 7983 demultiplexing of one datagram or TCP frame. Never throws. */
   #onDatagram(tuple: Tuple, msg: Buffer): void {
     this.#bytesReceived += msg.length;
@@ -377,43 +301,35 @@ export class WorkerWebRtcTransport extends WorkerTransport {
         }
         this.#onDtls(msg);
         return;
-      case 'rtp': {
-        if (!this.#tuples.has(tuple.id)) {
-          this.dropped.add('rtp-from-unknown-tuple');
-          return;
-        }
-        if (!this.#srtp) {
-          this.dropped.add('rtp-before-srtp');
-          return;
-        }
-        const plain = this.#srtp.unprotectRtp(msg);
-        if (!plain) {
-          this.dropped.add(`srtp-${this.#srtp.lastDropReason ?? 'error'}`);
-          return;
-        }
-        this.receiveRtp(plain);
+      case 'rtp':
+        this.#onSrtp(tuple, msg, 'rtp');
         return;
-      }
-      case 'rtcp': {
-        if (!this.#tuples.has(tuple.id)) {
-          this.dropped.add('rtcp-from-unknown-tuple');
-          return;
-        }
-        if (!this.#srtp) {
-          this.dropped.add('rtcp-before-srtp');
-          return;
-        }
-        const plain = this.#srtp.unprotectRtcp(msg);
-        if (!plain) {
-          this.dropped.add(`srtcp-${this.#srtp.lastDropReason ?? 'error'}`);
-          return;
-        }
-        this.receiveRtcp(plain);
+      case 'rtcp':
+        this.#onSrtp(tuple, msg, 'rtcp');
         return;
-      }
       default:
         this.dropped.add('unknown-datagram');
     }
+  }
+
+  /** SRTP or SRTCP from a tuple ICE validated, once DTLS gave us keys. */
+  #onSrtp(tuple: Tuple, msg: Buffer, kind: 'rtp' | 'rtcp'): void {
+    if (!this.#tuples.has(tuple.id)) {
+      this.dropped.add(`${kind}-from-unknown-tuple`);
+      return;
+    }
+    const srtp = this.#srtp;
+    if (!srtp) {
+      this.dropped.add(`${kind}-before-srtp`);
+      return;
+    }
+    const plain = kind === 'rtp' ? srtp.unprotectRtp(msg) : srtp.unprotectRtcp(msg);
+    if (!plain) {
+      this.dropped.add(`${kind === 'rtp' ? 'srtp' : 'srtcp'}-${srtp.lastDropReason ?? 'error'}`);
+      return;
+    }
+    if (kind === 'rtp') this.receiveRtp(plain);
+    else this.receiveRtcp(plain);
   }
 
   #onStun(tuple: Tuple, msg: Buffer): void {
