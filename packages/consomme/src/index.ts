@@ -23,3 +23,9 @@ export const version: string = (require('../package.json') as { version: string 
 export function getSupportedRtpCapabilities(): RtpCapabilities {
   return structuredClone(supportedRtpCapabilities);
 }
+
+// The rooms API of seed 002 (mediasoup 2.x): Server(settings) with or without `new`, and its
+// classes under `rooms` (their names, such as WebRtcTransport, clash with the v3 types).
+export { Server } from './rooms/index.js';
+export * as rooms from './rooms/index.js';
+export * as errors from './rooms/errors.js';

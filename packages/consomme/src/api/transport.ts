@@ -110,6 +110,9 @@ export interface TransportInternal<TransportAppData> {
 
 const KINDS: readonly MediaKind[] = ['audio', 'video'];
 
+/** @internal Option key: consumer RTP parameters computed beforehand (used by src/rooms only). */
+export const presetConsumerRtpParameters: unique symbol = Symbol('consomme.presetConsumerRtpParameters');
+
 /** The parts shared by every transport: produce, consume and the lifecycle. */
 export abstract class Transport<
   TransportAppData extends AppData = AppData,
@@ -302,12 +305,17 @@ export abstract class Transport<
     if (!canConsume(producer.consumableRtpParameters, rtpCapabilities)) {
       throw new UnsupportedError('cannot consume this Producer with the given rtpCapabilities');
     }
-    const rtpParameters = getConsumerRtpParameters({
-      consumableRtpParameters: producer.consumableRtpParameters,
-      remoteRtpCapabilities: rtpCapabilities,
-      pipe,
-      enableRtx,
-    });
+    // The seed-002 rooms layer announces a consumer's parameters (SSRCs included) before any
+    // transport exists, because mediasoup-client 2.x builds its SDP from them; it passes them back here.
+    const preset = (options as { [presetConsumerRtpParameters]?: RtpParameters })[presetConsumerRtpParameters];
+    const rtpParameters = preset
+      ? structuredClone(preset)
+      : getConsumerRtpParameters({
+          consumableRtpParameters: producer.consumableRtpParameters,
+          remoteRtpCapabilities: rtpCapabilities,
+          pipe,
+          enableRtx,
+        });
     rtpParameters.mid = mid ?? String(this.#nextMid++ % 100000000);
     const consumerId = randomUUID();
     const type: ConsumerType = 'simple';
