@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import { isIPv6 } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
+import type { types } from 'consomme';
 import { resolveConfig, type Config, type ConfigOverrides } from './config.js';
 import type { ServerContext } from './context.js';
 import { serveSocket } from './dispatch.js';
@@ -22,6 +23,14 @@ export interface RoomsInspector {
   list(): RoomSnapshot[];
   get(roomId: string): RoomSnapshot | undefined;
   workers(): { index: number; pid: number; rooms: number }[];
+  /**
+   * Close a peer's signaling connection at the transport level, as a broken
+   * network would (the client sees a transport close and reconnects). For
+   * tests and operators; false when the peer has no live socket.
+   */
+  dropSignaling(roomId: string, peerId: string): boolean;
+  /** A peer's transports with their selected ICE tuples (for tests that cut one flow). */
+  transports(roomId: string, peerId: string): { id: string; direction: 'send' | 'recv'; tuple: types.TransportTuple | undefined }[];
 }
 
 export interface RunningServer {
@@ -108,6 +117,19 @@ export async function startServer(overrides: ConfigOverrides = {}): Promise<Runn
     list: () => rooms.list(),
     get: (roomId) => rooms.list().find((r) => r.id === roomId),
     workers: () => pool.slots.map((s) => ({ index: s.index, pid: s.worker.pid, rooms: s.rooms })),
+    dropSignaling(roomId, peerId) {
+      const connection = rooms.get(roomId)?.peers.get(peerId)?.session.connection;
+      if (!connection?.socket.connected) return false;
+      connection.socket.conn.close();
+      return true;
+    },
+    transports(roomId, peerId) {
+      const session = rooms.get(roomId)?.peers.get(peerId)?.session;
+      if (!session) return [];
+      return [...session.transports.values()]
+        .filter((e) => !e.transport.closed)
+        .map((e) => ({ id: e.transport.id, direction: e.direction, tuple: e.transport.iceSelectedTuple }));
+    },
   };
   return {
     url,
