@@ -30,7 +30,12 @@ export interface RoomsInspector {
    */
   dropSignaling(roomId: string, peerId: string): boolean;
   /** A peer's transports with their selected ICE tuples (for tests that cut one flow). */
-  transports(roomId: string, peerId: string): { id: string; direction: 'send' | 'recv'; tuple: types.TransportTuple | undefined }[];
+  transports(roomId: string, peerId: string): {
+    id: string;
+    direction: 'send' | 'recv';
+    tuple: types.TransportTuple | undefined;
+    iceCandidates: types.IceCandidate[];
+  }[];
 }
 
 export interface RunningServer {
@@ -128,7 +133,12 @@ export async function startServer(overrides: ConfigOverrides = {}): Promise<Runn
       if (!session) return [];
       return [...session.transports.values()]
         .filter((e) => !e.transport.closed)
-        .map((e) => ({ id: e.transport.id, direction: e.direction, tuple: e.transport.iceSelectedTuple }));
+        .map((e) => ({
+          id: e.transport.id,
+          direction: e.direction,
+          tuple: e.transport.iceSelectedTuple,
+          iceCandidates: e.transport.iceCandidates,
+        }));
     },
   };
   return {
