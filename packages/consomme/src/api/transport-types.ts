@@ -121,6 +121,10 @@ export interface WebRtcTransportStats {
   dtlsState: DtlsState;
   /** Consommé extension: the negotiated SRTP crypto suite once DTLS is connected. */
   srtpCryptoSuite?: SrtpCryptoSuite;
+  /** Consommé extension: transport-cc feedback packets sent to the endpoint about what it produces. */
+  rtcpTransportCcSent?: number;
+  /** Consommé extension: REMB packets sent to the endpoint (while `setMaxIncomingBitrate` caps it). */
+  rtcpRembSent?: number;
   /** Consommé extension: datagrams and frames dropped, by reason. */
   dropped: DropCounters;
 }

@@ -228,6 +228,23 @@ export abstract class Transport<
     await this.channel.request('transport.setMaxIncomingBitrate', this.#id, { bitrate });
   }
 
+  /**
+   * @internal Consommé extension for the rooms API (seed 002 `startMirroring`):
+   * copies the transport's decrypted RTP/RTCP, in the directions asked for,
+   * as plain UDP to `remoteIp:remotePort`, sent from `localIp` (default: the
+   * transport's listening address). Replaces any earlier mirroring.
+   */
+  async startMirroring(options: MirroringRequest): Promise<void> {
+    this.#assertOpen();
+    await this.channel.request('transport.startMirroring', this.#id, options);
+  }
+
+  /** @internal Stops what `startMirroring` started; nothing when it is off. */
+  async stopMirroring(): Promise<void> {
+    this.#assertOpen();
+    await this.channel.request('transport.stopMirroring', this.#id);
+  }
+
   async produce<ProducerAppData extends AppData = AppData>(
     options: ProducerOptions<ProducerAppData>,
   ): Promise<Producer<ProducerAppData>> {
@@ -546,6 +563,17 @@ export abstract class Transport<
   #assertOpen(): void {
     if (this.#closed) throw new InvalidStateError('transport closed');
   }
+}
+
+/** @internal What `startMirroring` sends to the worker (checked there). */
+export interface MirroringRequest {
+  remoteIp: string;
+  remotePort: number;
+  localIp?: string;
+  sendRtp: boolean;
+  sendRtcp: boolean;
+  recvRtp: boolean;
+  recvRtcp: boolean;
 }
 
 interface ConsumerScoreData {

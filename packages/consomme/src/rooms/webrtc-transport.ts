@@ -1,4 +1,5 @@
-import { InvalidStateError, UnsupportedError } from '../errors.js';
+import { isIP } from 'node:net';
+import { InvalidStateError } from '../errors.js';
 import { EnhancedEventEmitter } from '../api/enhanced-events.js';
 import type { DtlsParameters, DtlsRole, DtlsState, IceState, TransportTuple, WebRtcTransportStats } from '../api/transport-types.js';
 import type { WebRtcTransport as CoreWebRtcTransport } from '../api/webrtc-transport.js';
@@ -38,11 +39,19 @@ export interface LocalDtlsParameters {
 }
 
 export interface MirroringOptions {
+  /** Destination IP. */
   remoteIP: string;
+  /** Destination port. */
   remotePort: number;
+  /** Consommé extension: the address to send from. Default: the transport's listening address. */
+  localIP?: string;
+  /** RTP sent to the client. Default false. */
   sendRtp?: boolean;
+  /** RTCP sent to the client. Default false. */
   sendRtcp?: boolean;
+  /** RTP received from the client. Default false. */
   recvRtp?: boolean;
+  /** RTCP received from the client. Default false. */
   recvRtcp?: boolean;
 }
 
@@ -178,8 +187,8 @@ export class WebRtcTransport extends EnhancedEventEmitter<WebRtcTransportEvents>
 
   /**
    * Cap what the client sends over this transport (bps; 0 = no limit). Only on
-   * 'send' transports. The core accepts the value; it sends no REMB yet, so
-   * browsers are not slowed down by it.
+   * 'send' transports. The worker sends the client REMB with this value about
+   * once a second, which browsers apply as an upper bound.
    */
   async setMaxBitrate(bitrate: number): Promise<this> {
     if (this.#closed) throw new InvalidStateError('transport closed');
@@ -194,16 +203,33 @@ export class WebRtcTransport extends EnhancedEventEmitter<WebRtcTransportEvents>
     return this.#core.getStats();
   }
 
-  /** Mirroring needs a worker feature the core does not have. */
-  startMirroring(options: MirroringOptions): Promise<void> {
-    if (this.#closed) return Promise.reject(new InvalidStateError('transport closed'));
-    if (typeof options !== 'object' || options === null) return Promise.reject(new TypeError('missing options'));
-    return Promise.reject(new UnsupportedError('RTP mirroring is not supported yet'));
+  /**
+   * Copies the selected decrypted RTP/RTCP of this transport as plain UDP to
+   * `remoteIP:remotePort` (replacing any earlier mirroring).
+   */
+  async startMirroring(options: MirroringOptions): Promise<void> {
+    if (this.#closed) throw new InvalidStateError('transport closed');
+    if (typeof options !== 'object' || options === null) throw new TypeError('missing options');
+    const { remoteIP, remotePort, localIP } = options;
+    if (typeof remoteIP !== 'string' || isIP(remoteIP) === 0) throw new TypeError('remoteIP must be an IPv4 or IPv6 address');
+    if (typeof remotePort !== 'number' || !Number.isInteger(remotePort) || remotePort < 1 || remotePort > 65535) {
+      throw new TypeError('remotePort must be an integer 1..65535');
+    }
+    if (localIP !== undefined && (typeof localIP !== 'string' || isIP(localIP) !== isIP(remoteIP))) {
+      throw new TypeError('localIP must be an address of the same family as remoteIP');
+    }
+    const flags = { sendRtp: false, sendRtcp: false, recvRtp: false, recvRtcp: false };
+    for (const name of Object.keys(flags) as (keyof typeof flags)[]) {
+      const value = options[name];
+      if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean`);
+      flags[name] = value === true;
+    }
+    await this.#core.startMirroring({ remoteIp: remoteIP, remotePort, ...(localIP !== undefined ? { localIp: localIP } : {}), ...flags });
   }
 
-  stopMirroring(): Promise<void> {
-    if (this.#closed) return Promise.reject(new InvalidStateError('transport closed'));
-    return Promise.reject(new UnsupportedError('RTP mirroring is not supported yet'));
+  async stopMirroring(): Promise<void> {
+    if (this.#closed) throw new InvalidStateError('transport closed');
+    await this.#core.stopMirroring();
   }
 
   #close(originator: Originator, appData: unknown): void {

@@ -42,7 +42,7 @@ export interface ProducerHost {
 
 const RTCP_SENDER_SSRC = 1;
 
-export type ProducerDropReason = 'rtx-padding' | 'rtx-malformed' | 'rtp-unknown-payload-type';
+export type ProducerDropReason = 'rtx-padding' | 'rtx-malformed' | 'rtp-unknown-payload-type' | 'rtp-duplicate';
 
 /**
  * The receiving end of one producer: maps payload types, SSRCs and header
@@ -219,7 +219,10 @@ export class WorkerProducer implements RequestHandler {
     if (mappedPt < 0) return 'rtp-unknown-payload-type';
     const mime = this.#mimeByPt.get(packet.payloadType) ?? '';
     const keyFrame = this.kind === 'video' && isKeyFrame(mime, packet.payload);
-    this.#stats.onPacket(packet.sequenceNumber, packet.timestamp, packet.byteLength, now, isRtx);
+    // A copy of a packet already here: Chromium pads its bandwidth probes with RTX copies of sent
+    // packets once it gets transport-cc feedback. Forwarding them would burst duplicates (and stale
+    // key-frame starts) to every consumer.
+    if (this.#stats.onPacket(packet.sequenceNumber, packet.timestamp, packet.byteLength, now, isRtx) === 'duplicate') return 'rtp-duplicate';
     if (this.#nack) {
       const decision = this.#nack.onPacket(packet.sequenceNumber, keyFrame, now);
       if (decision.nack.length > 0) this.#sendNack(decision.nack);

@@ -8,6 +8,8 @@ import { WorkerDataProducer, type DataProducerInit } from './data-producer.js';
 import { WorkerDataConsumer, type DataConsumerInit, type SctpSendResult } from './data-consumer.js';
 import { buildSdes, concatRtcp } from './rtcp-out.js';
 import type { WorkerRouter } from './router.js';
+import { ProducerFeedback, type ProducerFeedbackStats } from './producer-feedback.js';
+import { MirrorTaps } from './rtp-mirror.js';
 
 /** Per-transport drop counters: the media plane counts, it never throws. */
 export class DropCounters {
@@ -55,6 +57,13 @@ export abstract class WorkerTransport implements RequestHandler {
   /** DTLS-SRTP (or the plain equivalent) is up: consumers may send. */
   #connected = false;
   #transportSeq = Math.floor(Math.random() * 0x8000);
+  /** transport-cc feedback and REMB about what the endpoint produces. */
+  readonly #feedback = new ProducerFeedback({
+    sendRtcp: (packet) => this.#sendRtcp(packet),
+    producerSsrcs: () => [...this.#producers.values()].flatMap((p) => (p.ssrc === undefined ? [] : [p.ssrc])),
+  });
+  /** RTP/RTCP mirroring (the rooms API's startMirroring). */
+  readonly #mirror = new MirrorTaps();
   protected rtpBytesReceived = 0;
   protected rtpBytesSent = 0;
   readonly cname = `consomme-${Math.random().toString(36).slice(2, 10)}`;
@@ -89,7 +98,16 @@ export abstract class WorkerTransport implements RequestHandler {
       case 'transport.close':
         this.close();
         return undefined;
-      case 'transport.setMaxIncomingBitrate':
+      case 'transport.setMaxIncomingBitrate': {
+        const bitrate = (data as { bitrate?: unknown } | undefined)?.bitrate;
+        if (typeof bitrate !== 'number' || !Number.isFinite(bitrate) || bitrate < 0) throw new TypeError('invalid bitrate');
+        this.#feedback.setMaxIncomingBitrate(Math.floor(bitrate));
+        return undefined;
+      }
+      case 'transport.startMirroring':
+        return this.#mirror.start(data, (family) => this.mirrorLocalIp(family), () => this.closed);
+      case 'transport.stopMirroring':
+        this.#mirror.stop();
         return undefined;
       default:
         return this.handleOwnRequest(method, data);
@@ -101,6 +119,7 @@ export abstract class WorkerTransport implements RequestHandler {
     this.closed = true;
     clearInterval(this.#nackTimer);
     clearInterval(this.#rtcpTimer);
+    this.#mirror.stop();
     for (const producer of [...this.#producers.values()]) this.#closeProducer(producer);
     for (const consumer of [...this.#consumers.values()]) this.#closeConsumer(consumer);
     for (const dataProducer of [...this.#dataProducers.values()]) this.#closeDataProducer(dataProducer);
@@ -128,6 +147,18 @@ export abstract class WorkerTransport implements RequestHandler {
       this.dropped.add('internal-error');
       this.ctx.logger.error('rtp', `unexpected error in ${what} [transportId:${this.id}]: ${error instanceof Error ? error.stack : String(error)}`);
     }
+  }
+
+  /** The local address mirroring sends from when none is given (the transport's listening address). */
+  protected mirrorLocalIp(family: 4 | 6): string {
+    return family === 6 ? '::' : '0.0.0.0';
+  }
+
+  /** Every RTCP packet to the endpoint goes through here (mirroring). */
+  #sendRtcp(packet: Buffer): void {
+    const mirror = this.#mirror.sendRtcp;
+    if (mirror !== undefined) mirror.send(packet);
+    this.sendRtcpToWire(packet);
   }
 
   /** SCTP transports send a data consumer's message on its stream; others cannot. */
@@ -285,12 +316,16 @@ export abstract class WorkerTransport implements RequestHandler {
 
   /** One decrypted RTP datagram from the endpoint. Never throws. */
   protected receiveRtp(datagram: Buffer): void {
+    const mirror = this.#mirror.recvRtp;
+    if (mirror !== undefined) mirror.send(datagram);
     const packet = RtpPacket.parse(datagram);
     if (!packet) {
       this.dropped.add('rtp-malformed');
       return;
     }
     this.rtpBytesReceived += datagram.length;
+    // Before the producer rewrites the packet, and for every packet the sender numbered (probes too).
+    this.#feedback.onRtp(packet, this.ctx.now());
     let producer = this.#producerBySsrc.get(packet.ssrc);
     if (!producer) producer = this.#producerFromMid(packet);
     if (!producer) {
@@ -304,6 +339,8 @@ export abstract class WorkerTransport implements RequestHandler {
 
   /** One decrypted RTCP compound from the endpoint. Never throws. */
   protected receiveRtcp(datagram: Buffer): void {
+    const mirror = this.#mirror.recvRtcp;
+    if (mirror !== undefined) mirror.send(datagram);
     const packets = parseRtcpCompound(datagram);
     if (!packets) {
       this.dropped.add('rtcp-malformed');
@@ -343,14 +380,19 @@ export abstract class WorkerTransport implements RequestHandler {
 
   protected sendRtp(packet: Buffer, length: number): void {
     this.rtpBytesSent += length;
+    const mirror = this.#mirror.sendRtp;
+    if (mirror !== undefined) mirror.send(packet, length);
     this.sendRtpToWire(packet, length);
   }
 
-  protected stats(): { rtpBytesReceived: number; rtpBytesSent: number; dropped: Record<string, number> } {
+  protected stats(): { rtpBytesReceived: number; rtpBytesSent: number; dropped: Record<string, number> } & ProducerFeedbackStats {
+    const dropped = this.dropped.toJSON();
+    if (this.#mirror.errors > 0) dropped['mirror-send-error'] = this.#mirror.errors;
     return {
       rtpBytesReceived: this.rtpBytesReceived,
       rtpBytesSent: this.rtpBytesSent,
-      dropped: this.dropped.toJSON(),
+      dropped,
+      ...this.#feedback.stats,
     };
   }
 
@@ -378,7 +420,7 @@ export abstract class WorkerTransport implements RequestHandler {
     const mid = init.rtpParameters.mid;
     if (mid !== undefined && this.#producerByMid.has(mid)) throw new Error(`mid ${mid} already in use`);
     const producer = new WorkerProducer(init, this.ctx, {
-      sendRtcp: (packet) => this.sendRtcpToWire(packet),
+      sendRtcp: (packet) => this.#sendRtcp(packet),
       forward: (p, packet, keyFrame) => this.router.forward(p, packet, keyFrame),
       pausedChanged: (p) => this.router.producerPausedChanged(p),
       ssrcLearned: (p, ssrc) => this.#producerBySsrc.set(ssrc, p),
@@ -394,6 +436,7 @@ export abstract class WorkerTransport implements RequestHandler {
     for (const ext of init.rtpParameters.headerExtensions ?? []) {
       if (ext.uri === 'urn:ietf:params:rtp-hdrext:sdes:mid') this.#midExtensionIds.add(ext.id);
     }
+    this.#feedback.addProducer(init.rtpParameters.headerExtensions);
     this.ctx.register(producer.id, {
       handleRequest: (method) => {
         if (method === 'producer.close') {
@@ -409,7 +452,7 @@ export abstract class WorkerTransport implements RequestHandler {
   #consume(init: ConsumerInit & { consumableRtpEncodings?: unknown }): unknown {
     const consumer = new WorkerConsumer(init, this.ctx, {
       sendRtp: (packet, length) => this.sendRtp(packet, length),
-      sendRtcp: (packet) => this.sendRtcpToWire(packet),
+      sendRtcp: (packet) => this.#sendRtcp(packet),
       requestKeyFrame: (c) => this.router.requestKeyFrame(c),
       isConnected: () => this.#connected,
       nextTransportSeq: () => (this.#transportSeq = (this.#transportSeq + 1) & 0xffff),
@@ -453,6 +496,7 @@ export abstract class WorkerTransport implements RequestHandler {
   #onNackTick(): void {
     const now = this.ctx.now();
     for (const producer of this.#producers.values()) producer.onTimer(now);
+    this.#feedback.onTick(now);
   }
 
   #onRtcpTick(): void {
@@ -473,14 +517,15 @@ export abstract class WorkerTransport implements RequestHandler {
     let size = 0;
     for (const p of packets) {
       if (size + p.length > 1000 && batch.length > 0) {
-        this.sendRtcpToWire(concatRtcp(batch));
+        this.#sendRtcp(concatRtcp(batch));
         batch = [];
         size = 0;
       }
       batch.push(p);
       size += p.length;
     }
-    if (batch.length > 0) this.sendRtcpToWire(concatRtcp(batch));
+    if (batch.length > 0) this.#sendRtcp(concatRtcp(batch));
+    this.#feedback.onRtcpTick();
   }
 }
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { SrtpCryptoSuite } from '../wire/srtp/index.js';
 import { SrtpSession, cryptoSuiteFromDtlsProfileId, dtlsProfileIdFromCryptoSuite } from '../wire/srtp/index.js';
 import { DtlsSession, type DtlsConnectedInfo } from '../wire/dtls/session.js';
@@ -56,6 +57,8 @@ const MAX_EARLY_DTLS = 16;
  */
 export class WorkerWebRtcTransport extends WorkerTransport {
   readonly #listeners: IceListener[] = [];
+  /** Our own sockets' addresses (none with a WebRtcServer), for mirroring's default source. */
+  readonly #listenIps: string[] = [];
   readonly #tuples = new Map<string, Tuple>();
   readonly #candidates: Record<string, unknown>[] = [];
   readonly #ice: IceLiteAgent;
@@ -180,6 +183,10 @@ export class WorkerWebRtcTransport extends WorkerTransport {
     return this.#sctp?.isDcepStream(streamId) ?? false;
   }
 
+  protected override mirrorLocalIp(family: 4 | 6): string {
+    return this.#listenIps.find((ip) => isIP(ip) === family) ?? super.mirrorLocalIp(family);
+  }
+
   protected override releaseSctpStream(streamId: number): void {
     this.#sctp?.resetStream(streamId);
   }
@@ -262,6 +269,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
     for (const info of init.listenInfos) {
       const listener = await listenIce(info.protocol, info.ip, info.port, info.portRange ?? this.ctx.portRange, sink);
       this.#listeners.push(listener);
+      this.#listenIps.push(info.ip);
       this.#candidates.push(this.#candidate(info.protocol, info.announcedAddress ?? info.ip, listener.port, index++, init));
     }
   }
@@ -488,6 +496,10 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       probationSendBitrate: 0,
       // No bandwidth estimation yet: the configured starting value is what we would use.
       availableOutgoingBitrate: this.#initialAvailableOutgoingBitrate,
+      maxIncomingBitrate: s.maxIncomingBitrate,
+      // Consommé extensions: feedback sent for the endpoint's own bandwidth estimate.
+      rtcpTransportCcSent: s.rtcpTransportCcSent,
+      rtcpRembSent: s.rtcpRembSent,
       iceRole: 'controlled',
       iceState: this.#iceState,
       dtlsState: this.#dtlsState,

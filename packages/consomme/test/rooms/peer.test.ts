@@ -197,8 +197,14 @@ describe('WebRtcTransport (seed 002)', { timeout: 30_000 }, () => {
     assert.equal(await send.setMaxBitrate(250000), send);
     await assert.rejects(recv.setMaxBitrate(250000), errors.InvalidStateError);
     await assert.rejects(send.setMaxBitrate(-1), TypeError);
-    await assert.rejects(send.startMirroring({ remoteIP: '127.0.0.1', remotePort: 9, sendRtp: true }), errors.UnsupportedError);
-    await assert.rejects(send.stopMirroring(), errors.UnsupportedError);
+    assert.equal((await send.getStats())[0]!.maxIncomingBitrate, 250000);
+    // Mirroring works (e2e/node/rooms-mirroring.test.ts checks the traffic); bad options are TypeErrors.
+    await send.startMirroring({ remoteIP: '127.0.0.1', remotePort: 9, sendRtp: true });
+    await send.stopMirroring();
+    await assert.rejects(send.startMirroring({ remoteIP: 'localhost', remotePort: 9 }), TypeError);
+    await assert.rejects(send.startMirroring({ remoteIP: '127.0.0.1', remotePort: 0 }), TypeError);
+    await assert.rejects(send.startMirroring({ remoteIP: '127.0.0.1', remotePort: 9, localIP: '::1' }), TypeError);
+    await assert.rejects(send.startMirroring({ remoteIP: '127.0.0.1', remotePort: 9, recvRtp: 'yes' as never }), TypeError);
   });
 
   test("close(appData) emits 'close' ('local') and tells the client; closeTransport is 'remote'", async () => {

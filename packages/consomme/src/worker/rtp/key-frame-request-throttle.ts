@@ -7,8 +7,12 @@
  * expensive key frames for what one of them satisfies.
  *
  * A request arriving inside the interval is remembered; `onTimer` sends it
- * when the interval ends if no key frame came meanwhile. A key frame
- * arriving satisfies everything pending and re-opens the gate.
+ * when the interval ends if no key frame came meanwhile. A request sent but
+ * not answered by a key frame within the interval is sent again: senders drop
+ * some (libwebrtc ignores those within 300 ms of its last key frame), and a
+ * consumer waiting for a key frame forwards nothing, so its receiver never
+ * asks itself. A key frame arriving satisfies everything pending and
+ * re-opens the gate.
  */
 
 export type KeyFrameRequestKind = 'pli' | 'fir';
@@ -31,6 +35,7 @@ export class KeyFrameRequestThrottle {
   #keyFrameSinceSent = false;
   #pending: KeyFrameRequestKind | undefined = undefined;
   #waiting = false;
+  #lastKind: KeyFrameRequestKind = 'pli';
   #firSeqNr = -1;
 
   constructor(options: KeyFrameRequestThrottleOptions = {}) {
@@ -67,16 +72,16 @@ export class KeyFrameRequestThrottle {
     return 'suppress';
   }
 
-  /** Sends the held request once the interval has passed without a key frame. */
+  /** Sends the held request, or repeats the unanswered one, once the interval has passed without a key frame. */
   onTimer(nowMs: number): KeyFrameRequestDecision {
-    const pending = this.#pending;
-    if (pending === undefined || !this.#gateOpen(nowMs)) return 'suppress';
-    return this.#send(pending, nowMs);
+    const kind = this.#pending ?? (this.#waiting ? this.#lastKind : undefined);
+    if (kind === undefined || !this.#gateOpen(nowMs)) return 'suppress';
+    return this.#send(kind, nowMs);
   }
 
   /** When `onTimer` may next have something to send, or undefined. */
   nextTimerAt(): number | undefined {
-    if (this.#pending === undefined || this.#lastSentAtMs === undefined) return undefined;
+    if ((this.#pending === undefined && !this.#waiting) || this.#lastSentAtMs === undefined) return undefined;
     return this.#lastSentAtMs + this.#minIntervalMs;
   }
 
@@ -97,6 +102,7 @@ export class KeyFrameRequestThrottle {
     this.#keyFrameSinceSent = false;
     this.#pending = undefined;
     this.#waiting = true;
+    this.#lastKind = kind;
     if (decision === 'send-fir') this.#firSeqNr = (this.#firSeqNr + 1) & 0xff;
     return decision;
   }
