@@ -115,8 +115,10 @@ class BenchTransport extends WorkerTransport {
   }
 
   protected sendRtcpToWire(packet: Buffer): void {
+    // RTCP (transport-cc feedback and REMB to the producer, reports) costs CPU like any
+    // send, but the rig's packet counts are RTP: one out per consumer per packet in.
     const out = this.#srtp ? this.#srtp.protectRtcp(packet) : packet;
-    if (out) this.#send(out);
+    if (out) this.#bytesSent += out.length;
   }
 
   protected handleOwnRequest(): unknown {
