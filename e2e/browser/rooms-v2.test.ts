@@ -5,7 +5,6 @@
  * B's consumers.
  */
 import assert from 'node:assert/strict';
-import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,9 +15,9 @@ import type { Browser, Page } from 'playwright-core';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Server, type rooms } from 'consomme';
 import { launchChromium, sleep } from '../lib/browser.js';
+import { bundleMediasoupClientV2 } from '../lib/v2-page.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
 
 let browser: Browser;
 let http: HttpServer;
@@ -67,18 +66,7 @@ function relay(socket: WebSocket): void {
 }
 
 before(async () => {
-  const bundle = await build({
-    entryPoints: [join(root, 'node_modules', 'mediasoup-client-v2', 'lib', 'index.js')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    globalName: 'mediasoupClientV2',
-    platform: 'browser',
-    target: 'es2020',
-    define: { global: 'window' },
-    logLevel: 'silent',
-  });
-  const script = bundle.outputFiles[0]!.text;
+  const script = await bundleMediasoupClientV2();
   const page = readFileSync(join(here, 'rooms-v2-page.js'), 'utf8');
   http = createServer((req, res) => {
     if (req.url === '/v2.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);

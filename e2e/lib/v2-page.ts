@@ -15,8 +15,8 @@ import type { rooms } from 'consomme';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 
-/** Serves the 2.x bundle and v2-page-client.js on 127.0.0.1. */
-export async function startV2PageServer(): Promise<{ url: string; close: () => Promise<void> }> {
+/** The unmodified mediasoup-client 2.x as one browser script (global `mediasoupClientV2`). */
+export async function bundleMediasoupClientV2(): Promise<string> {
   const bundle = await build({
     entryPoints: [join(root, 'node_modules', 'mediasoup-client-v2', 'lib', 'index.js')],
     bundle: true,
@@ -28,7 +28,12 @@ export async function startV2PageServer(): Promise<{ url: string; close: () => P
     define: { global: 'window' },
     logLevel: 'silent',
   });
-  const script = bundle.outputFiles[0]!.text;
+  return bundle.outputFiles[0]!.text;
+}
+
+/** Serves the 2.x bundle and v2-page-client.js on 127.0.0.1. */
+export async function startV2PageServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const script = await bundleMediasoupClientV2();
   const page = readFileSync(join(here, 'v2-page-client.js'), 'utf8');
   const server: Server = createServer((req, res) => {
     if (req.url === '/v2.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
