@@ -11,7 +11,7 @@
 // to the last delivery. Rewrites its section of bench/RESULTS.md.
 // Run: npm run bench:data
 import { cpus, loadavg } from 'node:os';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeResultsSection } from './results-file.js';
 import * as mediasoup from 'consomme';
 import type { types } from 'consomme';
 import { RawPeer } from '../e2e/lib/raw-peer.js';
@@ -200,7 +200,6 @@ worker.close();
 const cpu = cpus();
 const date = new Date().toISOString();
 const section = [
-  '<!-- data-channels:start -->',
   '## Data channels (SCTP fan-out)',
   '',
   `Command: \`npm run bench:data\` (bench/data-channels.ts). Date: ${date}. Machine: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores, Node ${process.version}, 1-min load average ${loadAtStart.toFixed(2)} at start; the run took ${((Date.now() - benchStart) / 1000).toFixed(0)} s.`,
@@ -215,27 +214,14 @@ const section = [
   ...(loadAtStart > cpu.length
     ? [`- The load average (${loadAtStart.toFixed(2)}) was above the core count when the run started: other processes held CPU, so the absolute figures are low; the ratios come from the same conditions.`]
     : []),
-  '<!-- data-channels:end -->',
 ].join('\n');
 
-const path = new URL('./RESULTS.md', import.meta.url);
 if (SMOKE) {
   console.log(section);
   console.log('(smoke run: bench/RESULTS.md left as is)');
-  setTimeout(() => process.exit(0), 200).unref();
 } else {
-  writeResults();
-}
-
-function writeResults(): void {
-  const text = readFileSync(path, 'utf8');
-  const start = text.indexOf('<!-- data-channels:start -->');
-  const stop = text.indexOf('<!-- data-channels:end -->');
-  const next =
-    start !== -1 && stop > start
-      ? text.slice(0, start) + section + text.slice(stop + '<!-- data-channels:end -->'.length)
-      : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(path, next);
+  writeResultsSection('data-channels', section);
   console.log(section);
-  setTimeout(() => process.exit(0), 200).unref();
 }
+// werift's timers would keep the process alive.
+setTimeout(() => process.exit(0), 200).unref();

@@ -13,7 +13,7 @@
 // FANOUT_WARMUP_S (5), FANOUT_WINDOW_S (20). A run with a window under 20 s, or with
 // FANOUT_TRIAL=1, is labelled a trial. FANOUT_WRITE=0 leaves bench/RESULTS.md alone.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { RESULTS_FILE, writeResultsSection } from './results-file.js';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { generateDtlsCertificate } from '../packages/consomme/src/wire/dtls/certificate.js';
@@ -31,7 +31,6 @@ const WINDOW_S = Number(process.env['FANOUT_WINDOW_S'] ?? 20);
 const TRIAL = process.env['FANOUT_TRIAL'] === '1' || WINDOW_S < 20;
 const WRITE = process.env['FANOUT_WRITE'] !== '0';
 const LOAD_CORE = 1;
-const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const FEEDER_MAIN = fileURLToPath(new URL('./fanout/feeder-main.ts', import.meta.url));
 
 interface Row {
@@ -152,17 +151,6 @@ function table(rows: Row[]): string {
   return lines.join('\n');
 }
 
-function writeResults(body: string): void {
-  const START = '<!-- fanout:start -->';
-  const END = '<!-- fanout:end -->';
-  const block = `${START}\n${body}\n${END}`;
-  let doc = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
-  const a = doc.indexOf(START);
-  const b = doc.indexOf(END);
-  if (a >= 0 && b > a) doc = doc.slice(0, a) + block + doc.slice(b + END.length);
-  else doc = `${doc.trimEnd()}\n\n${block}\n`;
-  writeFileSync(RESULTS, doc);
-}
 
 async function main(): Promise<void> {
   pin(process.pid, LOAD_CORE);
@@ -195,8 +183,8 @@ async function main(): Promise<void> {
     body,
   ].join('\n');
   if (WRITE) {
-    writeResults(section);
-    console.log(`updated ${RESULTS}`);
+    writeResultsSection('fanout', section);
+    console.log(`updated ${RESULTS_FILE}`);
   } else {
     console.log('(FANOUT_WRITE=0: bench/RESULTS.md left as is)');
   }

@@ -13,10 +13,9 @@
 // CPU-second of the process. Writes its section of bench/RESULTS.md, except when
 // profiling (--cpu-prof) or when narrowed by BENCH_ONLY/BENCH_SUITES/BENCH_FANOUTS.
 // Run: npm run bench:packet   (env: BENCH_SLICES, BENCH_SLICE_MS, BENCH_ONLY=ours|floor, BENCH_SUITES, BENCH_FANOUTS)
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { RESULTS_FILE, writeResultsSection } from './results-file.js';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { srtpProfileInfo, type SrtpCryptoSuite } from '../packages/consomme/src/wire/srtp/index.js';
 import { measureForwarding } from './packet-path/forwarding-rig.js';
 import { measure, rates, SIDE_SLICE_MS, SLICE_MS, SLICES, type Rates, type Spread } from './packet-path/measure.js';
@@ -29,7 +28,6 @@ const FANOUTS = process.env['BENCH_FANOUTS']?.split(',').map(Number) ?? [1, 10, 
 const PARTIAL = ['BENCH_ONLY', 'BENCH_SUITES', 'BENCH_FANOUTS'].some((k) => process.env[k] !== undefined);
 const ONLY = process.env['BENCH_ONLY'] as 'ours' | 'floor' | undefined;
 const PROFILING = process.execArgv.some((a) => a.startsWith('--cpu-prof'));
-const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const HARD_STOP_MS = 300_000;
 
 setTimeout(() => {
@@ -130,17 +128,6 @@ function section(r: Results, seconds: number): string {
   return lines.join('\n');
 }
 
-function writeResults(body: string): void {
-  const START = '<!-- packet-path:start -->';
-  const END = '<!-- packet-path:end -->';
-  const block = `${START}\n${body}\n${END}`;
-  let doc = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
-  const a = doc.indexOf(START);
-  const b = doc.indexOf(END);
-  if (a >= 0 && b > a) doc = doc.slice(0, a) + block + doc.slice(b + END.length);
-  else doc = `${doc.trimEnd()}\n\n${block}\n`;
-  writeFileSync(RESULTS, doc);
-}
 
 // ---------------------------------------------------------------------------
 
@@ -187,8 +174,8 @@ async function main(): Promise<void> {
   console.log(`\n${body}\n`);
   if (PROFILING || PARTIAL) console.log('(profiling or partial run: bench/RESULTS.md left as is)');
   else {
-    writeResults(body);
-    console.log(`updated ${RESULTS}`);
+    writeResultsSection('packet-path', body);
+    console.log(`updated ${RESULTS_FILE}`);
   }
 }
 
