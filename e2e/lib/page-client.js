@@ -44,12 +44,13 @@
   }
 
   /** Produce the fake camera and/or microphone. Returns producer ids by kind. */
-  async function produce({ audio = true, video = true, videoCodec, audioCodec } = {}) {
+  async function produce({ audio = true, video = true, videoCodec, audioCodec, videoSize = { width: 640, height: 480 }, videoEncodings } = {}) {
     if (!state.send) await createSendTransport();
-    const stream = await navigator.mediaDevices.getUserMedia({ audio, video: video ? { width: 640, height: 480 } : false });
+    const stream = await navigator.mediaDevices.getUserMedia({ audio, video: video ? videoSize : false });
     const ids = {};
     for (const track of stream.getTracks()) {
       const options = { track };
+      if (track.kind === 'video' && videoEncodings) options.encodings = videoEncodings;
       const wanted = track.kind === 'video' ? videoCodec : audioCodec;
       if (wanted) {
         options.codec = state.device.rtpCapabilities.codecs.find((c) => c.mimeType.toLowerCase() === wanted.toLowerCase());
@@ -97,6 +98,11 @@
       nackCount: inbound?.nackCount ?? 0,
       totalSamplesReceived: inbound?.totalSamplesReceived ?? 0,
       frameWidth: inbound?.frameWidth ?? 0,
+      frameHeight: inbound?.frameHeight ?? 0,
+      framesPerSecond: inbound?.framesPerSecond ?? 0,
+      freezeCount: inbound?.freezeCount ?? 0,
+      totalFreezesDuration: inbound?.totalFreezesDuration ?? 0,
+      bytesReceived: inbound?.bytesReceived ?? 0,
       codecId: inbound?.codecId,
       // Present once the SFU's sender reports arrive (lip sync).
       remoteSenderReports: remoteOutbound?.reportsSent ?? 0,

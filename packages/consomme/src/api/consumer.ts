@@ -76,6 +76,8 @@ interface ConsumerInternal<ConsumerAppData> {
   paused: boolean;
   producerPaused: boolean;
   score: ConsumerScore;
+  preferredLayers?: ConsumerLayers | undefined;
+  priority?: number;
   appData: ConsumerAppData | undefined;
 }
 
@@ -93,6 +95,8 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
   #producerPaused: boolean;
   #priority = 1;
   #score: ConsumerScore;
+  #preferredLayers: ConsumerLayers | undefined;
+  #currentLayers: ConsumerLayers | undefined;
   #appData: ConsumerAppData;
 
   /** @internal */
@@ -107,6 +111,8 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
     this.#paused = internal.paused;
     this.#producerPaused = internal.producerPaused;
     this.#score = internal.score;
+    this.#preferredLayers = internal.preferredLayers;
+    this.#priority = internal.priority ?? 1;
     this.#appData = internal.appData ?? ({} as ConsumerAppData);
     this.#channel.subscribe(this.#id, (event, data) => this.#onNotification(event, data));
   }
@@ -152,11 +158,12 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
   }
 
   get preferredLayers(): ConsumerLayers | undefined {
-    return undefined;
+    return this.#preferredLayers;
   }
 
+  /** The layers being forwarded now; undefined when nothing is (paused, waiting for a keyframe, or not layered). */
   get currentLayers(): ConsumerLayers | undefined {
-    return undefined;
+    return this.#currentLayers;
   }
 
   get appData(): ConsumerAppData {
@@ -213,13 +220,32 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
     if (wasPaused && !this.#producerPaused) this.#observer.safeEmit('resume');
   }
 
+  /**
+   * The highest layers this consumer may forward. Only simulcast and SVC
+   * consumers have layers; for others this does nothing (as mediasoup).
+   */
+  async setPreferredLayers({ spatialLayer, temporalLayer }: ConsumerLayers): Promise<void> {
+    if (this.#closed) throw new InvalidStateError('consumer closed');
+    if (typeof spatialLayer !== 'number' || !Number.isInteger(spatialLayer) || spatialLayer < 0) throw new TypeError('missing spatialLayer');
+    if (temporalLayer !== undefined && (typeof temporalLayer !== 'number' || !Number.isInteger(temporalLayer) || temporalLayer < 0)) {
+      throw new TypeError('wrong temporalLayer');
+    }
+    const data: ConsumerLayers = { spatialLayer };
+    if (temporalLayer !== undefined) data.temporalLayer = temporalLayer;
+    const result = await this.#channel.request<ConsumerLayers | undefined>('consumer.setPreferredLayers', this.#id, data);
+    this.#preferredLayers = result ?? undefined;
+  }
+
+  /** 1..255: a higher priority gets a larger share of the transport's outgoing bitrate. */
   async setPriority(priority: number): Promise<void> {
-    if (typeof priority !== 'number' || priority < 1) throw new TypeError('wrong priority');
-    this.#priority = priority;
+    if (this.#closed) throw new InvalidStateError('consumer closed');
+    if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 1 || priority > 255) throw new TypeError('wrong priority');
+    const result = await this.#channel.request<{ priority: number }>('consumer.setPriority', this.#id, { priority });
+    this.#priority = result.priority;
   }
 
   async unsetPriority(): Promise<void> {
-    this.#priority = 1;
+    await this.setPriority(1);
   }
 
   async requestKeyFrame(): Promise<void> {
@@ -266,6 +292,12 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
         this.#score = data as ConsumerScore;
         this.safeEmit('score', this.#score);
         this.#observer.safeEmit('score', this.#score);
+        break;
+      }
+      case 'layerschange': {
+        this.#currentLayers = (data as ConsumerLayers | null) ?? undefined;
+        this.safeEmit('layerschange', this.#currentLayers);
+        this.#observer.safeEmit('layerschange', this.#currentLayers);
         break;
       }
       case 'trace': {

@@ -136,6 +136,7 @@ export abstract class Transport<
   #closed = false;
   #appData: TransportAppData;
   #nextMid = 0;
+  #cnameForProducers: string | undefined;
 
   constructor(internal: TransportInternal<TransportAppData>) {
     super();
@@ -262,12 +263,15 @@ export abstract class Transport<
     validateRtpParameters(rtpParameters);
     if (rtpParameters.codecs.length === 0) throw new TypeError('empty rtpParameters.codecs');
     if (!rtpParameters.encodings || rtpParameters.encodings.length === 0) throw new TypeError('empty rtpParameters.encodings');
+    // One CNAME for every producer of the transport (the endpoint's, or a random one when it
+    // sent none, as Chromium's rid-based simulcast offers have no a=ssrc lines): consumers need
+    // it, mediasoup-client builds its msid from it.
+    if (!this.#cnameForProducers) this.#cnameForProducers = rtpParameters.rtcp?.cname || randomUUID().slice(0, 8);
+    rtpParameters.rtcp = { ...rtpParameters.rtcp, cname: this.#cnameForProducers };
     const routerRtpCapabilities = this.#getRouterRtpCapabilities();
     const rtpMapping = getProducerRtpParametersMapping(rtpParameters, routerRtpCapabilities);
     const consumableRtpParameters = getConsumableRtpParameters(kind, rtpParameters, routerRtpCapabilities, rtpMapping);
     const producerId = id ?? randomUUID();
-    const type: ProducerType = rtpParameters.encodings && rtpParameters.encodings.length > 1 ? 'simulcast' : 'simple';
-    if (type !== 'simple') throw new UnsupportedError('simulcast producers are not supported yet');
     const data = await this.channel.request<{ type: ProducerType }>('transport.produce', this.#id, {
       producerId,
       kind,
@@ -335,9 +339,12 @@ export abstract class Transport<
         });
     rtpParameters.mid = mid ?? String(this.#nextMid++ % 100000000);
     const consumerId = randomUUID();
-    const type: ConsumerType = 'simple';
+    if (preferredLayers !== undefined && (typeof preferredLayers !== 'object' || preferredLayers === null || typeof preferredLayers.spatialLayer !== 'number')) {
+      throw new TypeError('wrong preferredLayers');
+    }
+    const type: ConsumerType = producer.type;
     const { data, early } = await this.#requestChild(consumerId, 'consuming', () =>
-      this.channel.request<{ paused: boolean; producerPaused: boolean; score: ConsumerScoreData }>('transport.consume', this.#id, {
+      this.channel.request<{ paused: boolean; producerPaused: boolean; score: ConsumerScoreData; preferredLayers?: ConsumerLayers; priority?: number }>('transport.consume', this.#id, {
         consumerId,
         producerId,
         kind: producer.kind,
@@ -359,6 +366,8 @@ export abstract class Transport<
       paused: data.paused,
       producerPaused: data.producerPaused,
       score: data.score,
+      preferredLayers: data.preferredLayers,
+      priority: data.priority ?? 1,
       appData,
     });
     this.#consumers.set(consumerId, consumer as Consumer);

@@ -12,6 +12,22 @@ import type {
   RtpParameters,
 } from './types.js';
 
+export type ProducerType = 'simple' | 'simulcast' | 'svc';
+
+/**
+ * As mediasoup: several encodings are simulcast; one encoding with spatial
+ * layers is SVC, and so is one VP9/AV1 encoding with temporal layers only;
+ * one VP8/H264 encoding with temporal layers is handled as a one-stream
+ * simulcast (so consumers can still drop temporal layers).
+ */
+export function producerType(kind: MediaKind, encodingCount: number, mode: { spatialLayers: number; temporalLayers: number }, mimeType: string): ProducerType {
+  if (kind !== 'video') return 'simple';
+  if (encodingCount > 1) return 'simulcast';
+  if (mode.spatialLayers > 1) return 'svc';
+  if (mode.temporalLayers > 1) return /^video\/(vp9|av1)$/i.test(mimeType) ? 'svc' : 'simulcast';
+  return 'simple';
+}
+
 /*
  * A producer's stream enters the router under the router's own payload types
  * and fresh SSRCs, so every consumer of the same producer sees one

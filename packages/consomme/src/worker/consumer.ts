@@ -10,6 +10,11 @@ import { unixMsToNtp } from './rtp/ntp.js';
 import { ABS_SEND_TIME_URI, TRANSPORT_WIDE_CC_URI, absSendTimeFromMs } from '../wire/rtp/extensions.js';
 import { RtpPacket as RtpView } from '../wire/rtp/packet.js';
 import type { ReportBlock } from '../wire/rtcp/index.js';
+import type { PacketLayerInfo } from './rtp/layer-info.js';
+import { LayerSelector } from './rtp/layer-selector.js';
+import { Vp8PictureRewriter } from './rtp/vp8-picture-rewriter.js';
+import { TimestampOffset } from './rtp/timestamp-offset.js';
+import { rewriteVp8PictureId, rewriteVp8Tl0PicIdx } from '../wire/rtp/codecs/vp8.js';
 
 export interface ConsumerInit {
   consumerId: string;
@@ -18,6 +23,21 @@ export interface ConsumerInit {
   rtpParameters: RtpParameters;
   paused: boolean;
   ignoreDtx: boolean;
+  /** The producer's type: layered consumers choose what to forward. */
+  type?: 'simple' | 'simulcast' | 'svc';
+  preferredLayers?: { spatialLayer?: number; temporalLayer?: number } | undefined;
+}
+
+/** The producer's layer structure, for layered consumers. */
+export interface ConsumerLayerSource {
+  type: 'simple' | 'simulcast' | 'svc';
+  spatialLayers: number;
+  temporalLayers: number;
+}
+
+export interface ConsumerLayers {
+  spatialLayer: number;
+  temporalLayer: number;
 }
 
 /** What a consumer needs from its transport and router. */
@@ -30,6 +50,8 @@ export interface ConsumerHost {
   isConnected(): boolean;
   /** The transport's next transport-wide sequence number (one counter per sending transport). */
   nextTransportSeq(): number;
+  /** A layered consumer's preferences or priority changed: the transport re-shares its bitrate. */
+  layersWanted(consumer: WorkerConsumer): void;
 }
 
 // One scratch buffer per worker: a packet is written, protected (which
@@ -48,6 +70,7 @@ export class WorkerConsumer implements RequestHandler {
   readonly id: string;
   readonly producerId: string;
   readonly kind: MediaKind;
+  readonly type: 'simple' | 'simulcast' | 'svc';
   readonly rtpParameters: RtpParameters;
   readonly ssrc: number;
   readonly rtxSsrc: number | undefined;
@@ -69,8 +92,21 @@ export class WorkerConsumer implements RequestHandler {
   #syncRequired = true;
   #lastScore = -1;
   #producerScore = 10;
+  #producerScores: number[] = [10];
+  /** Layered consumers only. */
+  readonly #selector: LayerSelector | undefined;
+  readonly #pictures: Vp8PictureRewriter | undefined;
+  readonly #timestamps: TimestampOffset;
+  #preferredSpatial = -1;
+  #preferredTemporal = -1;
+  #priority = 1;
+  /** Last layers reported in 'layerschange' (-2 = never reported). */
+  #reportedSpatial = -2;
+  #reportedTemporal = -2;
+  #traceTypes = new Set<string>();
+  #lastStream = -1;
 
-  constructor(init: ConsumerInit, ctx: WorkerContext, host: ConsumerHost) {
+  constructor(init: ConsumerInit, ctx: WorkerContext, host: ConsumerHost, source?: ConsumerLayerSource) {
     this.id = init.consumerId;
     this.producerId = init.producerId;
     this.kind = init.kind;
@@ -116,6 +152,59 @@ export class WorkerConsumer implements RequestHandler {
     this.#buffer = nack ? new RetransmissionBuffer({ maxAgeMs: init.kind === 'audio' ? 1000 : 2000 }) : undefined;
     this.#stats = new RtpStreamSendStats({ ssrc: this.ssrc, clockRate: this.#clockRate });
     this.#waitingForKeyFrame = init.kind === 'video';
+    this.type = init.kind === 'video' && source ? source.type : 'simple';
+    this.#timestamps = new TimestampOffset(this.#clockRate);
+    if (this.type !== 'simple' && source) {
+      this.#selector = new LayerSelector({ svc: this.type === 'svc', spatialLayers: source.spatialLayers, temporalLayers: source.temporalLayers });
+      this.#preferredSpatial = this.#selector.spatialLayers - 1;
+      this.#preferredTemporal = this.#selector.temporalLayers - 1;
+      if (init.preferredLayers) this.#setPreferredLayers(init.preferredLayers);
+      this.#selector.setTarget(this.#preferredSpatial, this.#preferredTemporal);
+      if (this.type === 'simulcast' && codec.mimeType.toLowerCase() === 'video/vp8') this.#pictures = new Vp8PictureRewriter();
+    }
+  }
+
+  get layered(): boolean {
+    return this.#selector !== undefined;
+  }
+
+  get priority(): number {
+    return this.#priority;
+  }
+
+  get preferredLayers(): ConsumerLayers | undefined {
+    if (!this.#selector) return undefined;
+    return { spatialLayer: this.#preferredSpatial, temporalLayer: this.#preferredTemporal };
+  }
+
+  get currentLayers(): ConsumerLayers | undefined {
+    const s = this.#selector;
+    if (!s || s.currentSpatial < 0 || !this.active) return undefined;
+    return { spatialLayer: s.currentSpatial, temporalLayer: s.currentTemporal };
+  }
+
+  get targetLayers(): ConsumerLayers | undefined {
+    const s = this.#selector;
+    if (!s || s.targetSpatial < 0) return undefined;
+    return { spatialLayer: s.targetSpatial, temporalLayer: s.targetTemporal };
+  }
+
+  /** The simulcast stream a keyframe is needed on (undefined: any/all). */
+  get keyFrameEncodingIdx(): number | undefined {
+    return this.type === 'simulcast' ? Math.max(0, this.#selector!.targetSpatial) : undefined;
+  }
+
+  /**
+   * What the transport's allocator grants (-1 = nothing). A new spatial
+   * target asks the producer for a keyframe on it.
+   */
+  setTargetLayers(spatial: number, temporal: number): void {
+    const selector = this.#selector;
+    if (!selector) return;
+    if (spatial === selector.targetSpatial && temporal === selector.targetTemporal) return;
+    const needKeyFrame = selector.setTarget(Math.min(spatial, this.#preferredSpatial), Math.min(temporal, this.#preferredTemporal));
+    if (needKeyFrame && this.active) this.#host.requestKeyFrame(this);
+    if (spatial < 0) this.#reportLayers();
   }
 
   get paused(): boolean {
@@ -142,13 +231,19 @@ export class WorkerConsumer implements RequestHandler {
 
   get score(): { score: number; producerScore: number; producerScores: number[] } {
     const score = this.#lastScore < 0 ? 10 : this.#lastScore;
-    return { score, producerScore: this.#producerScore, producerScores: [this.#producerScore] };
+    return { score, producerScore: this.#producerScore, producerScores: this.#producerScores };
   }
 
-  /** The producer's stream score changed (mediasoup reports it with the consumer's own). */
-  setProducerScore(score: number): void {
-    if (score === this.#producerScore) return;
+  /**
+   * The producer's stream scores changed (mediasoup reports them with the
+   * consumer's own): `producerScore` is the forwarded stream's.
+   */
+  setProducerScores(scores: number[]): void {
+    const current = this.#selector && this.type === 'simulcast' ? Math.max(0, this.#selector.currentSpatial) : 0;
+    const score = scores[current] ?? Math.max(0, ...scores);
+    if (score === this.#producerScore && scores.join() === this.#producerScores.join()) return;
     this.#producerScore = score;
+    this.#producerScores = scores;
     this.#ctx.notify(this.id, 'score', this.score);
   }
 
@@ -157,10 +252,12 @@ export class WorkerConsumer implements RequestHandler {
     this.#buffer?.clear();
   }
 
-  handleRequest(method: string): unknown {
+  handleRequest(method: string, data?: unknown): unknown {
     switch (method) {
       case 'consumer.pause':
         this.#paused = true;
+        this.#selector?.reset();
+        this.#reportLayers();
         return undefined;
       case 'consumer.resume':
         if (this.#paused) {
@@ -174,9 +271,25 @@ export class WorkerConsumer implements RequestHandler {
       case 'consumer.getStats':
         return [this.#statsRecord()];
       case 'consumer.dump':
-        return { id: this.id, producerId: this.producerId, kind: this.kind, rtpParameters: this.rtpParameters, paused: this.#paused };
-      case 'consumer.enableTraceEvent':
+        return { id: this.id, producerId: this.producerId, kind: this.kind, type: this.type, rtpParameters: this.rtpParameters, paused: this.#paused, preferredLayers: this.preferredLayers, currentLayers: this.currentLayers, priority: this.#priority };
+      case 'consumer.setPreferredLayers': {
+        if (!this.#selector) return undefined;
+        this.#setPreferredLayers(data as { spatialLayer?: unknown; temporalLayer?: unknown });
+        this.#host.layersWanted(this);
+        return this.preferredLayers;
+      }
+      case 'consumer.setPriority': {
+        const priority = (data as { priority?: unknown } | undefined)?.priority;
+        if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 1 || priority > 255) throw new TypeError('priority must be an integer from 1 to 255');
+        this.#priority = priority;
+        this.#host.layersWanted(this);
+        return { priority };
+      }
+      case 'consumer.enableTraceEvent': {
+        const types = (data as { types?: unknown } | undefined)?.types;
+        this.#traceTypes = new Set(Array.isArray(types) ? types.filter((t): t is string => typeof t === 'string') : []);
         return undefined;
+      }
       default:
         throw new TypeError(`unknown method '${method}'`);
     }
@@ -186,19 +299,44 @@ export class WorkerConsumer implements RequestHandler {
     if (this.#producerPaused === paused) return;
     this.#producerPaused = paused;
     this.#ctx.notify(this.id, paused ? 'producerpause' : 'producerresume');
-    if (!paused) this.#restart();
+    if (paused) {
+      this.#selector?.reset();
+      this.#reportLayers();
+    } else this.#restart();
   }
 
   /** Forward one producer packet (router id space). Never throws. */
-  sendRtp(packet: RtpPacket, keyFrame: boolean): void {
+  sendRtp(packet: RtpPacket, info: PacketLayerInfo): void {
     if (!this.active) return;
     // Opus DTX packets carry no audio (1-2 bytes); some receivers prefer not to see them.
     if (this.#ignoreDtx && packet.payloadLength <= 2) {
       if (!this.#syncRequired) this.#seq.drop(packet.sequenceNumber);
       return;
     }
-    if (this.#waitingForKeyFrame) {
-      if (!keyFrame) return;
+    const now = this.#ctx.now();
+    const selector = this.#selector;
+    let marker = false;
+    if (selector) {
+      const decision = selector.onPacket(info);
+      if (decision === 'skip') return;
+      if (decision === 'drop') {
+        if (!this.#syncRequired) this.#seq.drop(packet.sequenceNumber);
+        this.#pictures?.drop(info);
+        return;
+      }
+      if (selector.streamChanged) {
+        this.#syncRequired = true;
+        if (info.encodingIdx !== this.#lastStream) {
+          // Another simulcast stream: its clock and picture numbering are its own.
+          this.#lastStream = info.encodingIdx;
+          this.#timestamps.sync(packet.timestamp, now);
+          this.#pictures?.sync();
+        }
+      }
+      if (selector.currentSpatial !== this.#reportedSpatial || selector.currentTemporal !== this.#reportedTemporal) this.#reportLayers();
+      marker = selector.marker;
+    } else if (this.#waitingForKeyFrame) {
+      if (!info.keyFrame) return;
       this.#waitingForKeyFrame = false;
     }
     // After creation or any pause (ours or the producer's) the next forwarded
@@ -210,21 +348,64 @@ export class WorkerConsumer implements RequestHandler {
     const seq = this.#seq.input(packet.sequenceNumber);
     if (seq === undefined) return;
     const spec = this.#spec;
+    const timestamp = this.#timestamps.map(packet.timestamp, now);
     spec.sequenceNumber = seq;
-    spec.timestamp = packet.timestamp;
-    const now = this.#ctx.now();
+    spec.timestamp = timestamp;
     if (spec.transportCcExtensionId !== 0) spec.transportSeq = this.#host.nextTransportSeq();
     if (spec.absSendTimeExtensionId !== 0) spec.absSendTime = absSendTimeFromMs(now);
     const length = writeConsumerRtp(packet, scratch, spec);
     if (length === 0) return;
-    if (this.#buffer) this.#buffer.storeCopy(seq, packet.timestamp, now, scratch, length);
-    this.#stats.onPacketSent(length, packet.payloadLength, packet.timestamp, now);
+    if (marker) scratch[1] = scratch[1]! | 0x80;
+    if (this.#pictures) this.#rewritePicture(info, length);
+    if (this.#buffer) this.#buffer.storeCopy(seq, timestamp, now, scratch, length);
+    this.#stats.onPacketSent(length, packet.payloadLength, timestamp, now);
+    if (info.keyFrame && this.#traceTypes.has('keyframe')) this.#trace('keyframe', 'out', { ssrc: this.ssrc, sequenceNumber: seq, timestamp });
     this.#host.sendRtp(scratch, length);
+  }
+
+  #rewritePicture(info: PacketLayerInfo, length: number): void {
+    const pictures = this.#pictures!;
+    pictures.map(info);
+    if (pictures.pictureId < 0 && pictures.tl0PicIdx < 0) return;
+    const cc = scratch[0]! & 0x0f;
+    let offset = 12 + cc * 4;
+    if (scratch[0]! & 0x10) offset += 4 + scratch.readUInt16BE(offset + 2) * 4;
+    if (offset >= length) return;
+    const payload = scratch.subarray(offset, length);
+    if (pictures.pictureId >= 0) rewriteVp8PictureId(payload, pictures.pictureId);
+    if (pictures.tl0PicIdx >= 0) rewriteVp8Tl0PicIdx(payload, pictures.tl0PicIdx);
+  }
+
+  #setPreferredLayers(layers: { spatialLayer?: unknown; temporalLayer?: unknown } | undefined): void {
+    const selector = this.#selector!;
+    const spatial = layers?.spatialLayer;
+    if (typeof spatial !== 'number' || !Number.isInteger(spatial) || spatial < 0) throw new TypeError('missing or invalid spatialLayer');
+    const temporal = layers?.temporalLayer;
+    if (temporal !== undefined && (typeof temporal !== 'number' || !Number.isInteger(temporal) || temporal < 0)) throw new TypeError('invalid temporalLayer');
+    this.#preferredSpatial = Math.min(spatial, selector.spatialLayers - 1);
+    this.#preferredTemporal = Math.min(temporal ?? selector.temporalLayers - 1, selector.temporalLayers - 1);
+  }
+
+  #reportLayers(): void {
+    const current = this.currentLayers;
+    const spatial = current?.spatialLayer ?? -1;
+    const temporal = current?.temporalLayer ?? -1;
+    if (spatial === this.#reportedSpatial && temporal === this.#reportedTemporal) return;
+    if (this.#reportedSpatial === -2 && spatial === -1) return;
+    this.#reportedSpatial = spatial;
+    this.#reportedTemporal = temporal;
+    this.#ctx.notify(this.id, 'layerschange', current ?? null);
+  }
+
+  #trace(type: string, direction: 'in' | 'out', info: Record<string, unknown>): void {
+    if (!this.#traceTypes.has(type)) return;
+    this.#ctx.notify(this.id, 'trace', { type, timestamp: Date.now(), direction, info });
   }
 
   /** The endpoint lost these packets: resend what is still buffered. */
   receiveNack(seqs: readonly number[]): void {
     this.#stats.onNack(seqs.length);
+    this.#trace('nack', 'in', { ssrc: this.ssrc, count: seqs.length });
     if (!this.#buffer || !this.active) return;
     const now = this.#ctx.now();
     for (const seq of seqs) {
@@ -243,6 +424,7 @@ export class WorkerConsumer implements RequestHandler {
 
   receiveKeyFrameRequest(type: 'pli' | 'fir'): void {
     this.#stats.onKeyFrameRequest(type);
+    this.#trace(type, 'in', { ssrc: this.ssrc });
     if (this.active && this.kind === 'video') this.#host.requestKeyFrame(this);
   }
 
@@ -268,6 +450,7 @@ export class WorkerConsumer implements RequestHandler {
 
   #restart(): void {
     this.#syncRequired = true;
+    this.#selector?.reset();
     if (this.kind === 'video') {
       this.#waitingForKeyFrame = true;
       this.#host.requestKeyFrame(this);

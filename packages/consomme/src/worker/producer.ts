@@ -1,17 +1,20 @@
 import type { MediaKind, RtpParameters } from '../ortc/types.js';
+import { parseScalabilityMode } from '../ortc/scalability.js';
+import { producerType, type ProducerType as WorkerProducerType } from '../ortc/producer.js';
 import { RtpPacket } from '../wire/rtp/packet.js';
 import { isKeyFrame } from '../wire/rtp/codecs/keyframe.js';
-import { VIDEO_ORIENTATION_URI } from '../wire/rtp/extensions.js';
+import { RID_URI, RRID_URI, VIDEO_ORIENTATION_URI, readSdesString } from '../wire/rtp/extensions.js';
 import type { WorkerContext, RequestHandler } from './context.js';
-import { NackGenerator } from './rtp/nack-generator.js';
-import { RtpStreamRecvStats } from './rtp/rtp-stream-recv-stats.js';
-import { KeyFrameRequestThrottle } from './rtp/key-frame-request-throttle.js';
 import { buildNack, buildPli, buildFir, buildReceiverReport } from './rtcp-out.js';
+import { ProducerStream } from './producer-stream.js';
+import { PacketLayerInfo, layeredCodecOf, type LayeredCodec } from './rtp/layer-info.js';
+import type { ReceiverReportBlock } from './rtp/rtp-stream-recv-stats.js';
 
 export interface ProducerRtpMapping {
   codecs: { payloadType: number; mappedPayloadType: number }[];
   encodings: { ssrc?: number; rid?: string; scalabilityMode?: string; mappedSsrc: number }[];
 }
+
 
 export interface ProducerInit {
   producerId: string;
@@ -27,9 +30,9 @@ export interface ProducerInit {
 export interface ProducerHost {
   sendRtcp(packet: Buffer): void;
   /** A packet (already mapped to router SSRC, payload type and extension ids) for the consumers. */
-  forward(producer: WorkerProducer, packet: RtpPacket, keyFrame: boolean): void;
+  forward(producer: WorkerProducer, packet: RtpPacket, info: PacketLayerInfo): void;
   pausedChanged(producer: WorkerProducer): void;
-  /** The SSRC that was learned from the MID (encoding without ssrc). */
+  /** An SSRC learned from the MID/RID header extensions (encodings without ssrc). */
   ssrcLearned(producer: WorkerProducer, ssrc: number): void;
   scoreChanged(producer: WorkerProducer): void;
   /**
@@ -42,44 +45,43 @@ export interface ProducerHost {
 
 const RTCP_SENDER_SSRC = 1;
 
-export type ProducerDropReason = 'rtx-padding' | 'rtx-malformed' | 'rtp-unknown-payload-type' | 'rtp-duplicate';
+
+export type ProducerDropReason = 'rtx-padding' | 'rtx-malformed' | 'rtp-unknown-payload-type' | 'rtp-duplicate' | 'rtp-unknown-ssrc';
 
 /**
  * The receiving end of one producer: maps payload types, SSRCs and header
  * extension ids into the router's space, unwraps RTX, tracks loss (NACK),
- * and answers consumers' keyframe requests with throttled PLI/FIR.
+ * and answers consumers' keyframe requests with throttled PLI/FIR. A
+ * simulcast producer has one stream per encoding, found by SSRC or by the
+ * RID header extension; an SVC producer has one stream carrying every layer.
  */
 export class WorkerProducer implements RequestHandler {
   readonly id: string;
   readonly kind: MediaKind;
+  readonly type: WorkerProducerType;
   readonly rtpParameters: RtpParameters;
-  readonly mappedSsrc: number;
+  readonly streams: readonly ProducerStream[];
   #paused: boolean;
   #closed = false;
-  #ssrc: number | undefined;
-  readonly #rtxSsrc: number | undefined;
+  readonly #streamBySsrc = new Map<number, ProducerStream>();
   readonly #payloadTypeMap = new Int16Array(128).fill(-1);
   /** RTX payload type → the media payload type it repairs (producer space). */
   readonly #rtxApt = new Int16Array(128).fill(-1);
   readonly #extensionMap = new Uint8Array(256);
   readonly #mimeByPt = new Map<number, string>();
-  readonly #clockRate: number;
+  readonly #codecByPt = new Map<number, LayeredCodec>();
   readonly #ctx: WorkerContext;
   readonly #host: ProducerHost;
-  #stats: RtpStreamRecvStats;
-  readonly #nack: NackGenerator | undefined;
-  readonly #throttle: KeyFrameRequestThrottle;
   readonly #useFir: boolean;
   readonly #audioLevelExtId: number;
   readonly #videoOrientationExtId: number;
+  readonly #ridExtId: number;
+  readonly #rridExtId: number;
+  /** Reused for every forwarded packet: consumers read it synchronously. */
+  readonly #info = new PacketLayerInfo();
   /** Last CVO byte seen (-1 = none yet), to report changes only. */
   #videoOrientation = -1;
-  #nackCount = 0;
-  #nackPacketCount = 0;
-  #pliCount = 0;
-  #firCount = 0;
-  #rtxPackets = 0;
-  #lastScore = -1;
+  #traceTypes = new Set<string>();
 
   constructor(init: ProducerInit, ctx: WorkerContext, host: ProducerHost) {
     this.id = init.producerId;
@@ -88,10 +90,6 @@ export class WorkerProducer implements RequestHandler {
     this.#paused = init.paused;
     this.#ctx = ctx;
     this.#host = host;
-    const encoding = init.rtpParameters.encodings?.[0];
-    this.#ssrc = encoding?.ssrc;
-    this.#rtxSsrc = encoding?.rtx?.ssrc;
-    this.mappedSsrc = init.rtpMapping.encodings[0]!.mappedSsrc;
     for (const { payloadType, mappedPayloadType } of init.rtpMapping.codecs) {
       this.#payloadTypeMap[payloadType & 0x7f] = mappedPayloadType;
     }
@@ -102,47 +100,73 @@ export class WorkerProducer implements RequestHandler {
         if (Number.isInteger(apt)) this.#rtxApt[codec.payloadType & 0x7f] = apt;
       } else {
         this.#mimeByPt.set(codec.payloadType, codec.mimeType);
+        this.#codecByPt.set(codec.payloadType, layeredCodecOf(codec.mimeType));
       }
     }
     const mainCodec = init.rtpParameters.codecs.find((c) => !c.mimeType.toLowerCase().endsWith('/rtx'));
-    this.#clockRate = mainCodec?.clockRate ?? 90000;
+    const clockRate = mainCodec?.clockRate ?? 90000;
     // Producer extension ids → router ids, by URI.
     const routerIds = new Map<string, number>();
     for (const ext of init.consumableRtpParameters.headerExtensions ?? []) routerIds.set(ext.uri, ext.id);
     let audioLevelExtId = 0;
     let videoOrientationExtId = 0;
+    let ridExtId = 0;
+    let rridExtId = 0;
     for (const ext of init.rtpParameters.headerExtensions ?? []) {
       const to = routerIds.get(ext.uri);
       if (to !== undefined) this.#extensionMap[ext.id] = to;
       if (ext.uri === 'urn:ietf:params:rtp-hdrext:ssrc-audio-level') audioLevelExtId = ext.id;
       if (ext.uri === VIDEO_ORIENTATION_URI) videoOrientationExtId = ext.id;
+      if (ext.uri === RID_URI) ridExtId = ext.id;
+      if (ext.uri === RRID_URI) rridExtId = ext.id;
     }
     this.#audioLevelExtId = audioLevelExtId;
     this.#videoOrientationExtId = videoOrientationExtId;
+    this.#ridExtId = ridExtId;
+    this.#rridExtId = rridExtId;
     const fb = mainCodec?.rtcpFeedback ?? [];
     const hasNack = fb.some((f) => f.type === 'nack' && !f.parameter);
     const hasPli = fb.some((f) => f.type === 'nack' && f.parameter === 'pli');
     const hasFir = fb.some((f) => f.type === 'ccm' && f.parameter === 'fir');
     this.#useFir = !hasPli && hasFir;
-    this.#stats = new RtpStreamRecvStats({ ssrc: this.#ssrc ?? 0, clockRate: this.#clockRate });
-    this.#nack = this.kind === 'video' && hasNack ? new NackGenerator() : undefined;
-    this.#throttle = new KeyFrameRequestThrottle({
-      minIntervalMs: init.keyFrameRequestDelay > 0 ? init.keyFrameRequestDelay : 1000,
-      supportsPli: hasPli || !hasFir,
-      supportsFir: hasFir,
+    const encodings = init.rtpParameters.encodings ?? [];
+    const mode = parseScalabilityMode(encodings[0]?.scalabilityMode);
+    this.type = producerType(init.kind, encodings.length, mode, mainCodec?.mimeType ?? '');
+    this.streams = encodings.map((encoding, index) => {
+      const encodingMode = parseScalabilityMode(encoding.scalabilityMode);
+      return new ProducerStream({
+        index,
+        ssrc: encoding.ssrc,
+        rtxSsrc: encoding.rtx?.ssrc,
+        rid: encoding.rid,
+        mappedSsrc: init.rtpMapping.encodings[index]!.mappedSsrc,
+        clockRate,
+        spatialLayers: this.type === 'svc' ? encodingMode.spatialLayers : 1,
+        temporalLayers: encodingMode.temporalLayers,
+        nack: this.kind === 'video' && hasNack,
+        keyFrameRequestDelay: init.keyFrameRequestDelay,
+        supportsPli: hasPli || !hasFir,
+        supportsFir: hasFir,
+      });
     });
+    for (const stream of this.streams) {
+      if (stream.ssrc !== undefined) this.#streamBySsrc.set(stream.ssrc, stream);
+      if (stream.rtxSsrc !== undefined) this.#streamBySsrc.set(stream.rtxSsrc, stream);
+    }
   }
 
   get paused(): boolean {
     return this.#paused;
   }
 
-  get ssrc(): number | undefined {
-    return this.#ssrc;
+  /** SSRCs (media and RTX) the endpoint declared up front. */
+  get declaredSsrcs(): number[] {
+    return [...this.#streamBySsrc.keys()];
   }
 
-  get rtxSsrc(): number | undefined {
-    return this.#rtxSsrc;
+  /** Media SSRCs known so far (declared or learned). */
+  get mediaSsrcs(): number[] {
+    return this.streams.flatMap((s) => (s.ssrc === undefined ? [] : [s.ssrc]));
   }
 
   get closed(): boolean {
@@ -157,11 +181,20 @@ export class WorkerProducer implements RequestHandler {
     return this.#audioLevelExtId;
   }
 
+  /** Spatial layers a consumer can choose among: simulcast streams, or the SVC stream's spatial layers. */
+  get spatialLayerCount(): number {
+    return this.type === 'svc' ? this.streams[0]!.spatialLayers : this.streams.length;
+  }
+
+  get temporalLayerCount(): number {
+    return this.streams[0]?.temporalLayers ?? 1;
+  }
+
   close(): void {
     this.#closed = true;
   }
 
-  handleRequest(method: string): unknown {
+  handleRequest(method: string, data?: unknown): unknown {
     switch (method) {
       case 'producer.pause':
         if (!this.#paused) {
@@ -177,11 +210,14 @@ export class WorkerProducer implements RequestHandler {
         }
         return undefined;
       case 'producer.getStats':
-        return [this.#statsRecord()];
+        return this.streams.filter((s) => s.ssrc !== undefined).map((s) => this.#statsRecord(s));
       case 'producer.dump':
-        return { id: this.id, kind: this.kind, rtpParameters: this.rtpParameters, paused: this.#paused };
-      case 'producer.enableTraceEvent':
+        return { id: this.id, kind: this.kind, type: this.type, rtpParameters: this.rtpParameters, paused: this.#paused };
+      case 'producer.enableTraceEvent': {
+        const types = (data as { types?: unknown } | undefined)?.types;
+        this.#traceTypes = new Set(Array.isArray(types) ? types.filter((t): t is string => typeof t === 'string') : []);
         return undefined;
+      }
       default:
         throw new TypeError(`unknown method '${method}'`);
     }
@@ -191,12 +227,31 @@ export class WorkerProducer implements RequestHandler {
     return this.#mimeByPt.has(payloadType);
   }
 
-  /** Bind an SSRC learned from the MID header extension (encodings without ssrc). */
-  learnSsrc(ssrc: number): void {
-    if (this.#ssrc !== undefined) return;
-    this.#ssrc = ssrc;
-    this.#stats = new RtpStreamRecvStats({ ssrc, clockRate: this.#clockRate });
-    this.#host.ssrcLearned(this, ssrc);
+  /**
+   * Binds an unknown SSRC that arrived with this producer's MID: to the
+   * encoding its RID (or, for RTX, its RRID) names, or to the only encoding.
+   * Returns whether the SSRC now belongs to this producer.
+   */
+  bindSsrc(packet: RtpPacket): boolean {
+    const isRtx = this.#rtxApt[packet.payloadType] !== -1;
+    if (!isRtx && !this.isMediaPayloadType(packet.payloadType)) return false;
+    const ridId = isRtx ? this.#rridExtId : this.#ridExtId;
+    let stream: ProducerStream | undefined;
+    const value = ridId !== 0 ? packet.getExtension(ridId) : undefined;
+    const rid = value ? readSdesString(value) : undefined;
+    if (rid !== undefined) stream = this.streams.find((s) => s.rid === rid);
+    else if (this.streams.length === 1) stream = this.streams[0];
+    if (!stream) return false;
+    if (isRtx) {
+      if (stream.rtxSsrc !== undefined) return false;
+      stream.rtxSsrc = packet.ssrc;
+    } else {
+      if (stream.ssrc !== undefined) return false;
+      stream.learnSsrc(packet.ssrc);
+    }
+    this.#streamBySsrc.set(packet.ssrc, stream);
+    this.#host.ssrcLearned(this, packet.ssrc);
+    return true;
   }
 
   /**
@@ -205,15 +260,17 @@ export class WorkerProducer implements RequestHandler {
    * transport's drop counters.
    */
   receiveRtp(packet: RtpPacket, now: number): ProducerDropReason | undefined {
+    const stream = this.#streamBySsrc.get(packet.ssrc);
+    if (!stream) return 'rtp-unknown-ssrc';
     let isRtx = false;
-    if (packet.ssrc === this.#rtxSsrc || this.#rtxApt[packet.payloadType] !== -1) {
+    if (packet.ssrc === stream.rtxSsrc || this.#rtxApt[packet.payloadType] !== -1) {
       // Padding-only RTX packets are bandwidth probes: nothing to repair.
       if (packet.payloadLength === 0) return 'rtx-padding';
-      const repaired = this.#unwrapRtx(packet);
+      const repaired = this.#unwrapRtx(stream, packet);
       if (!repaired) return 'rtx-malformed';
       packet = repaired;
       isRtx = true;
-      this.#rtxPackets++;
+      stream.rtxPackets++;
     }
     const mappedPt = this.#payloadTypeMap[packet.payloadType] ?? -1;
     if (mappedPt < 0) return 'rtp-unknown-payload-type';
@@ -222,68 +279,173 @@ export class WorkerProducer implements RequestHandler {
     // A copy of a packet already here: Chromium pads its bandwidth probes with RTX copies of sent
     // packets once it gets transport-cc feedback. Forwarding them would burst duplicates (and stale
     // key-frame starts) to every consumer.
-    if (this.#stats.onPacket(packet.sequenceNumber, packet.timestamp, packet.byteLength, now, isRtx) === 'duplicate') return 'rtp-duplicate';
-    if (this.#nack) {
-      const decision = this.#nack.onPacket(packet.sequenceNumber, keyFrame, now);
-      if (decision.nack.length > 0) this.#sendNack(decision.nack);
-      if (decision.keyFrameNeeded) this.requestKeyFrame(true);
+    if (stream.stats.onPacket(packet.sequenceNumber, packet.timestamp, packet.byteLength, now, isRtx) === 'duplicate') return 'rtp-duplicate';
+    if (stream.nack) {
+      const decision = stream.nack.onPacket(packet.sequenceNumber, keyFrame, now);
+      if (decision.nack.length > 0) this.#sendNack(stream, decision.nack);
+      if (decision.keyFrameNeeded) this.#requestStreamKeyFrame(stream, true, now);
     }
-    if (keyFrame) this.#throttle.onKeyFrame(now);
+    if (keyFrame) {
+      stream.throttle.onKeyFrame(now);
+      this.#trace('keyframe', { isRtx, ssrc: packet.ssrc, sequenceNumber: packet.sequenceNumber, timestamp: packet.timestamp });
+    }
     if (this.#audioLevelExtId !== 0 && !isRtx) {
       const value = packet.getExtension(this.#audioLevelExtId);
       if (value && value.length >= 1) this.#host.audioLevel(this, value[0]! & 0x7f, (value[0]! & 0x80) !== 0);
     }
     // Senders put CVO (3GPP TS 26.114 §7.4.5) on the last packet of a frame.
     if (this.#videoOrientationExtId !== 0 && packet.marker) this.#checkVideoOrientation(packet);
+    const info = this.#info;
+    info.encodingIdx = stream.index;
+    if (this.kind === 'video') {
+      info.read(this.#codecByPt.get(packet.payloadType) ?? 'other', packet.payload, keyFrame, packet.marker, stream.previousMarker);
+      stream.previousMarker = packet.marker;
+      stream.onLayerPacket(info.spatialLayer, info.temporalLayer, packet.byteLength, now);
+    } else {
+      info.read('other', packet.payload, false, packet.marker, true);
+      stream.onLayerPacket(0, 0, packet.byteLength, now);
+    }
+    if (this.#traceTypes.has('rtp')) this.#trace('rtp', { isRtx, ssrc: packet.ssrc, sequenceNumber: packet.sequenceNumber, spatialLayer: info.spatialLayer, temporalLayer: info.temporalLayer });
     if (this.#paused) return undefined;
-    packet.ssrc = this.mappedSsrc;
+    packet.ssrc = stream.mappedSsrc;
     packet.payloadType = mappedPt;
     packet.remapExtensions(this.#extensionMap);
-    this.#host.forward(this, packet, keyFrame);
+    this.#host.forward(this, packet, info);
     return undefined;
   }
 
-  /** Periodic work: NACK retries, RTCP receiver report, score. */
+  /** Periodic work: NACK retries, held keyframe requests. */
   onTimer(now: number): void {
-    const held = this.#throttle.onTimer(now);
-    if (held !== 'suppress') this.#sendKeyFrameRequest(held);
-    if (this.#nack) {
-      const decision = this.#nack.onTimer(now);
-      if (decision.nack.length > 0) this.#sendNack(decision.nack);
-      if (decision.keyFrameNeeded) this.requestKeyFrame(true);
+    for (const stream of this.streams) {
+      const held = stream.throttle.onTimer(now);
+      if (held !== 'suppress') this.#sendKeyFrameRequest(stream, held);
+      if (stream.nack) {
+        const decision = stream.nack.onTimer(now);
+        if (decision.nack.length > 0) this.#sendNack(stream, decision.nack);
+        if (decision.keyFrameNeeded) this.#requestStreamKeyFrame(stream, true, now);
+      }
     }
   }
 
-  /** A receiver report block for this stream, or undefined before the first packet. */
+  /** A receiver report with a block per stream, or undefined before the first packet. */
   buildReceiverReport(now: number): Buffer | undefined {
-    if (this.#ssrc === undefined || this.#stats.packetsReceived === 0) return undefined;
-    const block = this.#stats.buildReportBlock(now);
-    this.#updateScore();
-    if (!block) return undefined;
-    return buildReceiverReport(RTCP_SENDER_SSRC, [block]);
+    const blocks: ReceiverReportBlock[] = [];
+    let scoreChanged = false;
+    for (const stream of this.streams) {
+      if (stream.ssrc === undefined || stream.stats.packetsReceived === 0) continue;
+      const block = stream.stats.buildReportBlock(now);
+      const score = stream.stats.updateScore();
+      if (score !== stream.lastScore) {
+        stream.lastScore = score;
+        scoreChanged = true;
+      }
+      if (block) blocks.push(block);
+    }
+    if (scoreChanged) {
+      this.#ctx.notify(this.id, 'score', this.#scoreList());
+      this.#host.scoreChanged(this);
+    }
+    if (blocks.length === 0) return undefined;
+    return buildReceiverReport(RTCP_SENDER_SSRC, blocks);
   }
 
-  /** The remote sent an SR for this stream. */
-  receiveSenderReport(ntpSeconds: number, ntpFraction: number, rtpTimestamp: number, now: number): void {
-    this.#stats.onSenderReport(ntpSeconds, ntpFraction, rtpTimestamp, now);
+  /** The remote sent an SR; an SR about an RTX stream says nothing about the media clock. */
+  receiveSenderReport(ssrc: number, ntpSeconds: number, ntpFraction: number, rtpTimestamp: number, now: number): void {
+    const stream = this.#streamBySsrc.get(ssrc);
+    if (stream && stream.ssrc === ssrc) stream.stats.onSenderReport(ntpSeconds, ntpFraction, rtpTimestamp, now);
   }
 
-  /** A consumer asked for a keyframe: send PLI (or FIR) unless one was sent just now. */
-  requestKeyFrame(force = false): void {
-    if (this.kind !== 'video' || this.#ssrc === undefined) return;
+  /**
+   * A consumer asked for a keyframe: send PLI (or FIR) unless one was sent
+   * just now. `encodingIdx` picks the simulcast stream; without it, all.
+   */
+  requestKeyFrame(force = false, encodingIdx?: number): void {
+    if (this.kind !== 'video') return;
     const now = this.#ctx.now();
-    const decision = this.#throttle.request(this.#useFir ? 'fir' : 'pli', now, force);
-    if (decision !== 'suppress') this.#sendKeyFrameRequest(decision);
+    if (encodingIdx === undefined) {
+      for (const stream of this.streams) this.#requestStreamKeyFrame(stream, force, now);
+      return;
+    }
+    const stream = this.streams[encodingIdx];
+    if (stream) this.#requestStreamKeyFrame(stream, force, now);
   }
 
-  #sendKeyFrameRequest(decision: 'send-pli' | 'send-fir'): void {
-    if (this.#ssrc === undefined) return;
+  /**
+   * Bitrate (bps) a consumer needs for spatial layer s up to temporal layer
+   * t: rates[s][t]. Cumulative over the temporal layers of the same
+   * stream, and for SVC over the lower spatial layers too. 0 = inactive.
+   */
+  layerBitrates(now: number): number[][] {
+    const temporal = this.temporalLayerCount;
+    const out: number[][] = [];
+    if (this.type === 'svc') {
+      const stream = this.streams[0]!;
+      let below = 0;
+      for (let s = 0; s < stream.spatialLayers; s++) {
+        const row: number[] = [];
+        let sum = below;
+        let topActive = false;
+        for (let t = 0; t < temporal; t++) {
+          const rate = stream.layerBitrate(s, t, now);
+          sum += rate;
+          if (t === 0) topActive = rate > 0;
+          row.push(topActive ? sum : 0);
+        }
+        out.push(row);
+        below = sum;
+      }
+      return out;
+    }
+    for (const stream of this.streams) {
+      const row: number[] = [];
+      let sum = 0;
+      let baseActive = false;
+      for (let t = 0; t < temporal; t++) {
+        const rate = stream.layerBitrate(0, t, now);
+        if (t === 0) baseActive = rate > 0;
+        sum += rate;
+        row.push(baseActive ? sum : 0);
+      }
+      out.push(row);
+    }
+    return out;
+  }
+
+  get scores(): number[] {
+    return this.streams.map((s) => (s.lastScore < 0 ? (s.ssrc === undefined ? 0 : 10) : s.lastScore));
+  }
+
+  /** The best stream score (mediasoup's producer `score` list has one per stream). */
+  get score(): number {
+    return Math.max(0, ...this.scores);
+  }
+
+  #scoreList(): { encodingIdx: number; ssrc: number; rid?: string; score: number }[] {
+    return this.streams
+      .filter((s) => s.ssrc !== undefined)
+      .map((s) => {
+        const entry: { encodingIdx: number; ssrc: number; rid?: string; score: number } = { encodingIdx: s.index, ssrc: s.ssrc!, score: s.lastScore < 0 ? 10 : s.lastScore };
+        if (s.rid !== undefined) entry.rid = s.rid;
+        return entry;
+      });
+  }
+
+  #requestStreamKeyFrame(stream: ProducerStream, force: boolean, now: number): void {
+    if (stream.ssrc === undefined) return;
+    const decision = stream.throttle.request(this.#useFir ? 'fir' : 'pli', now, force);
+    if (decision !== 'suppress') this.#sendKeyFrameRequest(stream, decision);
+  }
+
+  #sendKeyFrameRequest(stream: ProducerStream, decision: 'send-pli' | 'send-fir'): void {
+    if (stream.ssrc === undefined) return;
     if (decision === 'send-fir') {
-      this.#firCount++;
-      this.#host.sendRtcp(buildFir(RTCP_SENDER_SSRC, this.#ssrc, this.#throttle.firSeqNr));
+      stream.firCount++;
+      this.#trace('fir', { ssrc: stream.ssrc });
+      this.#host.sendRtcp(buildFir(RTCP_SENDER_SSRC, stream.ssrc, stream.throttle.firSeqNr));
     } else {
-      this.#pliCount++;
-      this.#host.sendRtcp(buildPli(RTCP_SENDER_SSRC, this.#ssrc));
+      stream.pliCount++;
+      this.#trace('pli', { ssrc: stream.ssrc });
+      this.#host.sendRtcp(buildPli(RTCP_SENDER_SSRC, stream.ssrc));
     }
   }
 
@@ -300,17 +462,24 @@ export class WorkerProducer implements RequestHandler {
     });
   }
 
-  #sendNack(seqs: readonly number[]): void {
-    if (this.#ssrc === undefined) return;
-    this.#nackCount++;
-    this.#nackPacketCount += seqs.length;
-    this.#host.sendRtcp(buildNack(RTCP_SENDER_SSRC, this.#ssrc, seqs));
+  #sendNack(stream: ProducerStream, seqs: readonly number[]): void {
+    if (stream.ssrc === undefined) return;
+    stream.nackCount++;
+    stream.nackPacketCount += seqs.length;
+    this.#trace('nack', { ssrc: stream.ssrc, count: seqs.length });
+    this.#host.sendRtcp(buildNack(RTCP_SENDER_SSRC, stream.ssrc, seqs));
+  }
+
+  /** Emits a 'trace' notification when the app enabled this type (mediasoup's enableTraceEvent). */
+  #trace(type: string, info: Record<string, unknown>): void {
+    if (!this.#traceTypes.has(type)) return;
+    this.#ctx.notify(this.id, 'trace', { type, timestamp: Date.now(), direction: type === 'pli' || type === 'fir' || type === 'nack' ? 'out' : 'in', info });
   }
 
   /** RFC 4588: the first two payload bytes are the original sequence number. */
-  #unwrapRtx(packet: RtpPacket): RtpPacket | undefined {
+  #unwrapRtx(stream: ProducerStream, packet: RtpPacket): RtpPacket | undefined {
     const apt = this.#rtxApt[packet.payloadType] ?? -1;
-    if (apt < 0 || this.#ssrc === undefined) return undefined;
+    if (apt < 0 || stream.ssrc === undefined) return undefined;
     const payload = packet.payload;
     if (payload.length < 2) return undefined;
     const osn = payload.readUInt16BE(0);
@@ -321,49 +490,46 @@ export class WorkerProducer implements RequestHandler {
     src.copy(out, headerLength, headerLength + 2);
     const repaired = RtpPacket.parse(out);
     if (!repaired) return undefined;
-    repaired.ssrc = this.#ssrc;
+    repaired.ssrc = stream.ssrc;
     repaired.payloadType = apt;
     repaired.sequenceNumber = osn;
     return repaired;
   }
 
-  #updateScore(): void {
-    const score = this.#stats.updateScore();
-    if (score === this.#lastScore) return;
-    this.#lastScore = score;
-    this.#ctx.notify(this.id, 'score', [{ encodingIdx: 0, ssrc: this.#ssrc ?? 0, score }]);
-    this.#host.scoreChanged(this);
-  }
-
-  get score(): number {
-    return this.#lastScore < 0 ? 10 : this.#lastScore;
-  }
-
-  #statsRecord(): Record<string, unknown> {
-    const s = this.#stats;
+  #statsRecord(stream: ProducerStream): Record<string, unknown> {
+    const s = stream.stats;
     const codec = this.rtpParameters.codecs.find((c) => !c.mimeType.toLowerCase().endsWith('/rtx'));
     const record: Record<string, unknown> = {
       type: 'inbound-rtp',
       timestamp: Date.now(),
-      ssrc: this.#ssrc ?? 0,
+      ssrc: stream.ssrc ?? 0,
       kind: this.kind,
       mimeType: codec?.mimeType ?? '',
       packetsLost: s.cumulativeLost,
       fractionLost: s.fractionLost,
       packetsDiscarded: 0,
-      packetsRetransmitted: this.#rtxPackets,
+      packetsRetransmitted: stream.rtxPackets,
       packetsRepaired: s.packetsRepaired,
-      nackCount: this.#nackCount,
-      nackPacketCount: this.#nackPacketCount,
-      pliCount: this.#pliCount,
-      firCount: this.#firCount,
-      score: this.score,
+      nackCount: stream.nackCount,
+      nackPacketCount: stream.nackPacketCount,
+      pliCount: stream.pliCount,
+      firCount: stream.firCount,
+      score: stream.lastScore < 0 ? 10 : stream.lastScore,
       packetCount: s.packetsReceived,
       byteCount: s.bytesReceived,
       bitrate: s.bitrate(this.#ctx.now()),
       jitter: s.jitter,
     };
-    if (this.#rtxSsrc !== undefined) record.rtxSsrc = this.#rtxSsrc;
+    if (stream.rid !== undefined) record.rid = stream.rid;
+    if (stream.rtxSsrc !== undefined) record.rtxSsrc = stream.rtxSsrc;
+    if (this.kind === 'video') {
+      const now = this.#ctx.now();
+      const byLayer: Record<string, number> = {};
+      for (let sl = 0; sl < stream.spatialLayers; sl++) {
+        for (let tl = 0; tl < stream.temporalLayers; tl++) byLayer[`${sl}.${tl}`] = stream.layerBitrate(sl, tl, now);
+      }
+      record.bitrateByLayer = byLayer;
+    }
     return record;
   }
 }

@@ -1,3 +1,4 @@
+import type { PacketLayerInfo } from './rtp/layer-info.js';
 import type { RtpPacket } from '../wire/rtp/packet.js';
 import type { RequestHandler, WorkerContext } from './context.js';
 import type { WorkerConsumer } from './consumer.js';
@@ -199,10 +200,10 @@ export class WorkerRouter implements RequestHandler, RtpObserverHost {
     this.#consumerOwner.delete(consumer);
   }
 
-  forward(producer: WorkerProducer, packet: RtpPacket, keyFrame: boolean): void {
+  forward(producer: WorkerProducer, packet: RtpPacket, info: PacketLayerInfo): void {
     const consumers = this.#consumers.get(producer.id);
     if (!consumers) return;
-    for (const consumer of consumers) consumer.sendRtp(packet, keyFrame);
+    for (const consumer of consumers) consumer.sendRtp(packet, info);
   }
 
   producerPausedChanged(producer: WorkerProducer): void {
@@ -235,11 +236,12 @@ export class WorkerRouter implements RequestHandler, RtpObserverHost {
   producerScoreChanged(producer: WorkerProducer): void {
     const consumers = this.#consumers.get(producer.id);
     if (!consumers) return;
-    for (const consumer of consumers) consumer.setProducerScore(producer.score);
+    const scores = producer.scores;
+    for (const consumer of consumers) consumer.setProducerScores(scores);
   }
 
   requestKeyFrame(consumer: WorkerConsumer): void {
-    this.#producers.get(consumer.producerId)?.requestKeyFrame();
+    this.#producers.get(consumer.producerId)?.requestKeyFrame(false, consumer.keyFrameEncodingIdx);
   }
 
   getProducer(id: string): WorkerProducer | undefined {

@@ -60,7 +60,7 @@ export abstract class WorkerTransport implements RequestHandler {
   /** transport-cc feedback and REMB about what the endpoint produces. */
   readonly #feedback = new ProducerFeedback({
     sendRtcp: (packet) => this.#sendRtcp(packet),
-    producerSsrcs: () => [...this.#producers.values()].flatMap((p) => (p.ssrc === undefined ? [] : [p.ssrc])),
+    producerSsrcs: () => [...this.#producers.values()].flatMap((p) => p.mediaSsrcs),
   });
   /** RTP/RTCP mirroring (the rooms API's startMirroring). */
   readonly #mirror = new MirrorTaps();
@@ -306,6 +306,16 @@ export abstract class WorkerTransport implements RequestHandler {
     this.removeDataConsumer(dataConsumer);
   }
 
+  /**
+   * A layered consumer's preferences or priority changed, or it was just
+   * created: grant it layers. Without a bandwidth estimate it gets its
+   * preferred layers.
+   */
+  protected consumerLayersWanted(consumer: WorkerConsumer): void {
+    const preferred = consumer.preferredLayers;
+    if (preferred) consumer.setTargetLayers(preferred.spatialLayer, preferred.temporalLayer);
+  }
+
   /** Called by the router when a consumer's producer closed. */
   removeConsumer(consumer: WorkerConsumer): void {
     this.#consumers.delete(consumer.id);
@@ -350,9 +360,7 @@ export abstract class WorkerTransport implements RequestHandler {
     for (const p of packets) {
       switch (p.type) {
         case 'sr': {
-          const producer = this.#producerBySsrc.get(p.ssrc);
-          // An SR about the producer's RTX stream says nothing about the media stream's clock.
-          if (producer && producer.ssrc === p.ssrc) producer.receiveSenderReport(p.ntpSeconds, p.ntpFraction, p.rtpTimestamp, now);
+          this.#producerBySsrc.get(p.ssrc)?.receiveSenderReport(p.ssrc, p.ntpSeconds, p.ntpFraction, p.rtpTimestamp, now);
           for (const block of p.reports) this.#consumerBySsrc.get(block.ssrc)?.receiveReceiverReport(block, now);
           break;
         }
@@ -402,26 +410,24 @@ export abstract class WorkerTransport implements RequestHandler {
       if (!value) continue;
       const producer = this.#producerByMid.get(value.toString('utf8'));
       if (!producer) continue;
-      // Learn only from media packets: an RTX probe carrying the MID must not take the slot.
-      if (producer.ssrc === undefined && producer.isMediaPayloadType(packet.payloadType)) {
-        producer.learnSsrc(packet.ssrc);
-        return producer;
-      }
+      // The producer binds it to the encoding its RID (RTX: RRID) names; it registers it through ssrcLearned.
+      if (producer.bindSsrc(packet)) return producer;
     }
     return undefined;
   }
 
   #produce(init: ProducerInit): unknown {
     if (this.router.hasProducer(init.producerId)) throw new Error(`producer ${init.producerId} already exists`);
-    const encoding = init.rtpParameters.encodings?.[0];
-    for (const ssrc of [encoding?.ssrc, encoding?.rtx?.ssrc]) {
-      if (ssrc !== undefined && this.#producerBySsrc.has(ssrc)) throw new Error(`ssrc ${ssrc} already in use`);
+    for (const encoding of init.rtpParameters.encodings ?? []) {
+      for (const ssrc of [encoding.ssrc, encoding.rtx?.ssrc]) {
+        if (ssrc !== undefined && this.#producerBySsrc.has(ssrc)) throw new Error(`ssrc ${ssrc} already in use`);
+      }
     }
     const mid = init.rtpParameters.mid;
     if (mid !== undefined && this.#producerByMid.has(mid)) throw new Error(`mid ${mid} already in use`);
     const producer = new WorkerProducer(init, this.ctx, {
       sendRtcp: (packet) => this.#sendRtcp(packet),
-      forward: (p, packet, keyFrame) => this.router.forward(p, packet, keyFrame),
+      forward: (p, packet, info) => this.router.forward(p, packet, info),
       pausedChanged: (p) => this.router.producerPausedChanged(p),
       ssrcLearned: (p, ssrc) => this.#producerBySsrc.set(ssrc, p),
       scoreChanged: (p) => this.router.producerScoreChanged(p),
@@ -429,53 +435,67 @@ export abstract class WorkerTransport implements RequestHandler {
     });
     this.router.addProducer(producer);
     this.#producers.set(producer.id, producer);
-    this.ctx.logger.debug('rtp', `producer created [producerId:${producer.id}, kind:${producer.kind}, ssrc:${producer.ssrc ?? 'by mid'}, transportId:${this.id}]`);
-    if (producer.ssrc !== undefined) this.#producerBySsrc.set(producer.ssrc, producer);
-    if (producer.rtxSsrc !== undefined) this.#producerBySsrc.set(producer.rtxSsrc, producer);
+    const declared = producer.declaredSsrcs;
+    this.ctx.logger.debug('rtp', `producer created [producerId:${producer.id}, kind:${producer.kind}, type:${producer.type}, ssrcs:${declared.join(',') || 'by mid'}, transportId:${this.id}]`);
+    for (const ssrc of declared) this.#producerBySsrc.set(ssrc, producer);
     if (mid !== undefined) this.#producerByMid.set(mid, producer);
     for (const ext of init.rtpParameters.headerExtensions ?? []) {
       if (ext.uri === 'urn:ietf:params:rtp-hdrext:sdes:mid') this.#midExtensionIds.add(ext.id);
     }
     this.#feedback.addProducer(init.rtpParameters.headerExtensions);
     this.ctx.register(producer.id, {
-      handleRequest: (method) => {
+      handleRequest: (method, data) => {
         if (method === 'producer.close') {
           this.#closeProducer(producer);
           return undefined;
         }
-        return producer.handleRequest(method);
+        return producer.handleRequest(method, data);
       },
     });
-    return { type: 'simple' };
+    return { type: producer.type };
   }
 
   #consume(init: ConsumerInit & { consumableRtpEncodings?: unknown }): unknown {
-    const consumer = new WorkerConsumer(init, this.ctx, {
-      sendRtp: (packet, length) => this.sendRtp(packet, length),
-      sendRtcp: (packet) => this.#sendRtcp(packet),
-      requestKeyFrame: (c) => this.router.requestKeyFrame(c),
-      isConnected: () => this.#connected,
-      nextTransportSeq: () => (this.#transportSeq = (this.#transportSeq + 1) & 0xffff),
-    });
+    const source = this.router.getProducer(init.producerId);
+    const consumer = new WorkerConsumer(
+      init,
+      this.ctx,
+      {
+        sendRtp: (packet, length) => this.sendRtp(packet, length),
+        sendRtcp: (packet) => this.#sendRtcp(packet),
+        requestKeyFrame: (c) => this.router.requestKeyFrame(c),
+        isConnected: () => this.#connected,
+        nextTransportSeq: () => (this.#transportSeq = (this.#transportSeq + 1) & 0xffff),
+        layersWanted: (c) => this.consumerLayersWanted(c),
+      },
+      source && { type: source.type, spatialLayers: source.spatialLayerCount, temporalLayers: source.temporalLayerCount },
+    );
     const producer = this.router.addConsumer(consumer, this);
     this.#consumers.set(consumer.id, consumer);
     this.ctx.logger.debug('rtp', `consumer created [consumerId:${consumer.id}, producerId:${producer.id}, ssrc:${consumer.ssrc}, transportId:${this.id}]`);
     // Feedback (RR blocks, NACK, PLI, FIR) names the media SSRC; blocks about our RTX SSRC are not routed.
     this.#consumerBySsrc.set(consumer.ssrc, consumer);
     consumer.setProducerPaused(producer.paused);
-    consumer.setProducerScore(producer.score);
+    consumer.setProducerScores(producer.scores);
     this.ctx.register(consumer.id, {
-      handleRequest: (method) => {
+      handleRequest: (method, data) => {
         if (method === 'consumer.close') {
           this.#closeConsumer(consumer);
           return undefined;
         }
-        return consumer.handleRequest(method);
+        return consumer.handleRequest(method, data);
       },
     });
+    if (consumer.layered) this.consumerLayersWanted(consumer);
     // Ask for a keyframe now so a new video consumer starts promptly.
     if (consumer.kind === 'video' && consumer.active) this.router.requestKeyFrame(consumer);
-    return { paused: consumer.paused, producerPaused: producer.paused, score: consumer.score };
+    return {
+      paused: consumer.paused,
+      producerPaused: producer.paused,
+      score: consumer.score,
+      preferredLayers: consumer.preferredLayers,
+      priority: consumer.priority,
+    };
   }
 
   #closeProducer(producer: WorkerProducer): void {
