@@ -223,6 +223,27 @@ export abstract class Transport<
   }
 
   /** Set the maximum incoming bitrate (bps) for media streams sent by the remote endpoint. */
+  /** Caps what the transport's consumers send together (0: no cap); the allocator picks layers within it. */
+  async setMaxOutgoingBitrate(bitrate: number): Promise<void> {
+    this.#assertOpen();
+    if (typeof bitrate !== 'number' || !Number.isFinite(bitrate) || bitrate < 0) throw new TypeError('invalid bitrate');
+    await this.channel.request('transport.setMaxOutgoingBitrate', this.#id, { bitrate });
+  }
+
+  /** A floor for the outgoing estimate (0: none). */
+  async setMinOutgoingBitrate(bitrate: number): Promise<void> {
+    this.#assertOpen();
+    if (typeof bitrate !== 'number' || !Number.isFinite(bitrate) || bitrate < 0) throw new TypeError('invalid bitrate');
+    await this.channel.request('transport.setMinOutgoingBitrate', this.#id, { bitrate });
+  }
+
+  /** 'probation' and 'bwe' trace events of the transport's congestion control. */
+  async enableTraceEvent(types: string[] = []): Promise<void> {
+    this.#assertOpen();
+    if (!Array.isArray(types)) throw new TypeError('types must be an array');
+    await this.channel.request('transport.enableTraceEvent', this.#id, { types });
+  }
+
   async setMaxIncomingBitrate(bitrate: number): Promise<void> {
     this.#assertOpen();
     if (typeof bitrate !== 'number' || bitrate < 0) throw new TypeError('invalid bitrate');

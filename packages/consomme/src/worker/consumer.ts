@@ -52,7 +52,13 @@ export interface ConsumerHost {
   nextTransportSeq(): number;
   /** A layered consumer's preferences or priority changed: the transport re-shares its bitrate. */
   layersWanted(consumer: WorkerConsumer): void;
+  /** A packet with transport-wide sequence number `seq` left (for the send-side estimate). */
+  packetSent(seq: number, bytes: number, probeClusterId?: number): void;
 }
+
+/** SRTP adds its auth tag (10 bytes for the common profiles); the estimate counts wire bytes. */
+const SRTP_OVERHEAD = 10;
+const PADDING_SCRATCH = Buffer.alloc(MAX_RTP_WRITE);
 
 // One scratch buffer per worker: a packet is written, protected (which
 // copies) and sent before the next one is written.
@@ -105,6 +111,7 @@ export class WorkerConsumer implements RequestHandler {
   #reportedTemporal = -2;
   #traceTypes = new Set<string>();
   #lastStream = -1;
+  #lastStoredSeq = -1;
 
   constructor(init: ConsumerInit, ctx: WorkerContext, host: ConsumerHost, source?: ConsumerLayerSource) {
     this.id = init.consumerId;
@@ -355,12 +362,89 @@ export class WorkerConsumer implements RequestHandler {
     if (spec.absSendTimeExtensionId !== 0) spec.absSendTime = absSendTimeFromMs(now);
     const length = writeConsumerRtp(packet, scratch, spec);
     if (length === 0) return;
+    if (spec.transportCcExtensionId !== 0) this.#host.packetSent(spec.transportSeq, length + SRTP_OVERHEAD);
     if (marker) scratch[1] = scratch[1]! | 0x80;
     if (this.#pictures) this.#rewritePicture(info, length);
-    if (this.#buffer) this.#buffer.storeCopy(seq, timestamp, now, scratch, length);
+    if (this.#buffer) {
+      this.#buffer.storeCopy(seq, timestamp, now, scratch, length);
+      this.#lastStoredSeq = seq;
+    }
     this.#stats.onPacketSent(length, packet.payloadLength, timestamp, now);
     if (info.keyFrame && this.#traceTypes.has('keyframe')) this.#trace('keyframe', 'out', { ssrc: this.ssrc, sequenceNumber: seq, timestamp });
     this.#host.sendRtp(scratch, length);
+  }
+
+  /** Bitrate sent lately, bps (what a non-layered consumer takes from the transport's estimate). */
+  sendBitrate(now: number): number {
+    return this.#stats.bitrate(now);
+  }
+
+  get roundTripTimeMs(): number | undefined {
+    return this.#stats.roundTripTimeMs;
+  }
+
+  /** Probes go as RTX padding: a live video stream with RTX and transport-cc, ids the one-byte form can carry. */
+  get canSendProbePadding(): boolean {
+    const spec = this.#spec;
+    return (
+      this.kind === 'video' &&
+      this.active &&
+      this.#rtxPayloadType >= 0 &&
+      this.rtxSsrc !== undefined &&
+      spec.transportCcExtensionId > 0 &&
+      spec.transportCcExtensionId <= 14 &&
+      spec.midExtensionId <= 14 &&
+      spec.mid.length <= 16 &&
+      this.#stats.packetsSent > 0
+    );
+  }
+
+  /**
+   * Sends one padding-only RTX packet of about `size` bytes (RFC 3550 §5.1
+   * padding; receivers count it for transport-cc and discard it). Returns
+   * the bytes sent.
+   */
+  sendProbePadding(probeClusterId: number, size: number): number {
+    if (!this.canSendProbePadding) return 0;
+    // Best: a full-size RTX copy of the newest packet (the receiver drops the duplicate). Probes
+    // of small padding packets would fit in a shaper's burst allowance and prove nothing.
+    const recent = this.#lastStoredSeq >= 0 ? this.#buffer?.get(this.#lastStoredSeq, this.#ctx.now()) : undefined;
+    if (recent) {
+      const length = this.#wrapRtx(recent.packet, recent.seq, probeClusterId);
+      this.#host.sendRtp(rtxScratch, length);
+      return length;
+    }
+    const spec = this.#spec;
+    const out = PADDING_SCRATCH;
+    const seq = this.#host.nextTransportSeq() & 0xffff;
+    // Header extension block (one-byte form): transport-cc, then the MID when negotiated.
+    let ext = 0;
+    const extStart = 16;
+    out[extStart + ext++] = (spec.transportCcExtensionId << 4) | 1;
+    out.writeUInt16BE(seq, extStart + ext);
+    ext += 2;
+    if (spec.midExtensionId !== 0 && spec.mid.length > 0) {
+      out[extStart + ext++] = (spec.midExtensionId << 4) | (spec.mid.length - 1);
+      spec.mid.copy(out, extStart + ext);
+      ext += spec.mid.length;
+    }
+    while (ext % 4 !== 0) out[extStart + ext++] = 0;
+    const headerLength = extStart + ext;
+    const padding = Math.min(255, Math.max(1, size - headerLength));
+    out[0] = 0x80 | 0x20 | 0x10;
+    out[1] = this.#rtxPayloadType & 0x7f;
+    this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
+    out.writeUInt16BE(this.#rtxSeq, 2);
+    out.writeUInt32BE((this.#timestamps.lastOutputTimestamp ?? 0) >>> 0, 4);
+    out.writeUInt32BE(this.rtxSsrc! >>> 0, 8);
+    out.writeUInt16BE(0xbede, 12);
+    out.writeUInt16BE(ext / 4, 14);
+    out.fill(0, headerLength, headerLength + padding - 1);
+    out[headerLength + padding - 1] = padding;
+    const length = headerLength + padding;
+    this.#host.packetSent(seq, length + SRTP_OVERHEAD, probeClusterId);
+    this.#host.sendRtp(out, length);
+    return length;
   }
 
   #rewritePicture(info: PacketLayerInfo, length: number): void {
@@ -458,7 +542,7 @@ export class WorkerConsumer implements RequestHandler {
   }
 
   /** RFC 4588 §4: RTX header with its own SSRC and sequence, the original seq first in the payload. */
-  #wrapRtx(original: Buffer, seq: number): number {
+  #wrapRtx(original: Buffer, seq: number, probeClusterId?: number): number {
     const cc = original[0]! & 0x0f;
     let headerLength = 12 + cc * 4;
     if (original[0]! & 0x10) headerLength += 4 + original.readUInt16BE(headerLength + 2) * 4;
@@ -473,18 +557,22 @@ export class WorkerConsumer implements RequestHandler {
     rtxScratch.writeUInt16BE(seq & 0xffff, headerLength);
     original.copy(rtxScratch, headerLength + 2, headerLength, original.length - paddingLength);
     const length = headerLength + 2 + (original.length - paddingLength - headerLength);
-    this.#refreshTransportExtensions(rtxScratch.subarray(0, length));
+    this.#refreshTransportExtensions(rtxScratch.subarray(0, length), probeClusterId);
     return length;
   }
 
   /** A retransmission is a new packet on the wire: new transport-wide sequence number and send time. */
-  #refreshTransportExtensions(packet: Buffer): void {
+  #refreshTransportExtensions(packet: Buffer, probeClusterId?: number): void {
     const spec = this.#spec;
     if (spec.transportCcExtensionId === 0 && spec.absSendTimeExtensionId === 0) return;
     const view = RtpView.parse(packet);
     if (!view) return;
     const cc = spec.transportCcExtensionId !== 0 ? view.getExtension(spec.transportCcExtensionId) : undefined;
-    if (cc && cc.length >= 2) cc.writeUInt16BE(this.#host.nextTransportSeq() & 0xffff, 0);
+    if (cc && cc.length >= 2) {
+      const seq = this.#host.nextTransportSeq() & 0xffff;
+      cc.writeUInt16BE(seq, 0);
+      this.#host.packetSent(seq, packet.length + SRTP_OVERHEAD, probeClusterId);
+    }
     const ast = spec.absSendTimeExtensionId !== 0 ? view.getExtension(spec.absSendTimeExtensionId) : undefined;
     if (ast && ast.length >= 3) ast.writeUIntBE(absSendTimeFromMs(this.#ctx.now()) & 0xffffff, 0, 3);
   }

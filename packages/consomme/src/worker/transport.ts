@@ -10,6 +10,8 @@ import { buildSdes, concatRtcp } from './rtcp-out.js';
 import type { WorkerRouter } from './router.js';
 import { ProducerFeedback, type ProducerFeedbackStats } from './producer-feedback.js';
 import { MirrorTaps } from './rtp-mirror.js';
+import { TransportBandwidth } from './transport-bandwidth.js';
+import { TRANSPORT_WIDE_CC_URI } from '../wire/rtp/extensions.js';
 
 /** Per-transport drop counters: the media plane counts, it never throws. */
 export class DropCounters {
@@ -64,6 +66,9 @@ export abstract class WorkerTransport implements RequestHandler {
   });
   /** RTP/RTCP mirroring (the rooms API's startMirroring). */
   readonly #mirror = new MirrorTaps();
+  /** Send-side congestion control, once a consumer negotiated transport-cc. */
+  #bandwidth: TransportBandwidth | undefined;
+  #traceTypes = new Set<string>();
   protected rtpBytesReceived = 0;
   protected rtpBytesSent = 0;
   readonly cname = `consomme-${Math.random().toString(36).slice(2, 10)}`;
@@ -102,6 +107,18 @@ export abstract class WorkerTransport implements RequestHandler {
         const bitrate = (data as { bitrate?: unknown } | undefined)?.bitrate;
         if (typeof bitrate !== 'number' || !Number.isFinite(bitrate) || bitrate < 0) throw new TypeError('invalid bitrate');
         this.#feedback.setMaxIncomingBitrate(Math.floor(bitrate));
+        return undefined;
+      }
+      case 'transport.setMaxOutgoingBitrate':
+        this.#ensureBandwidth().setMaxOutgoingBitrate(bitrateArgument(data), this.ctx.now());
+        return undefined;
+      case 'transport.setMinOutgoingBitrate':
+        this.#ensureBandwidth().setMinOutgoingBitrate(bitrateArgument(data), this.ctx.now());
+        return undefined;
+      case 'transport.enableTraceEvent': {
+        const types = (data as { types?: unknown } | undefined)?.types;
+        this.#traceTypes = new Set(Array.isArray(types) ? types.filter((t): t is string => typeof t === 'string') : []);
+        this.#bandwidth?.setTrace(this.#traceTypes);
         return undefined;
       }
       case 'transport.startMirroring':
@@ -312,6 +329,10 @@ export abstract class WorkerTransport implements RequestHandler {
    * preferred layers.
    */
   protected consumerLayersWanted(consumer: WorkerConsumer): void {
+    if (this.#bandwidth?.active) {
+      this.#bandwidth.allocate(this.ctx.now());
+      return;
+    }
     const preferred = consumer.preferredLayers;
     if (preferred) consumer.setTargetLayers(preferred.spatialLayer, preferred.temporalLayer);
   }
@@ -365,7 +386,13 @@ export abstract class WorkerTransport implements RequestHandler {
           break;
         }
         case 'rr':
-          for (const block of p.reports) this.#consumerBySsrc.get(block.ssrc)?.receiveReceiverReport(block, now);
+          for (const block of p.reports) {
+            const consumer = this.#consumerBySsrc.get(block.ssrc);
+            if (!consumer) continue;
+            consumer.receiveReceiverReport(block, now);
+            const rtt = consumer.roundTripTimeMs;
+            if (rtt !== undefined) this.#bandwidth?.onRtt(rtt);
+          }
           break;
         case 'nack': {
           const consumer = this.#consumerBySsrc.get(p.mediaSsrc);
@@ -375,6 +402,9 @@ export abstract class WorkerTransport implements RequestHandler {
         }
         case 'pli':
           this.#consumerBySsrc.get(p.mediaSsrc)?.receiveKeyFrameRequest('pli');
+          break;
+        case 'transport-cc':
+          this.#bandwidth?.onFeedback(p, now);
           break;
         case 'fir':
           for (const entry of p.entries) this.#consumerBySsrc.get(entry.ssrc)?.receiveKeyFrameRequest('fir');
@@ -467,9 +497,11 @@ export abstract class WorkerTransport implements RequestHandler {
         isConnected: () => this.#connected,
         nextTransportSeq: () => (this.#transportSeq = (this.#transportSeq + 1) & 0xffff),
         layersWanted: (c) => this.consumerLayersWanted(c),
+        packetSent: (seq, bytes, probeClusterId) => this.#bandwidth?.onPacketSent(seq, bytes, this.ctx.now(), probeClusterId),
       },
       source && { type: source.type, spatialLayers: source.spatialLayerCount, temporalLayers: source.temporalLayerCount },
     );
+    if (init.rtpParameters.headerExtensions?.some((e) => e.uri === TRANSPORT_WIDE_CC_URI)) this.#ensureBandwidth();
     const producer = this.router.addConsumer(consumer, this);
     this.#consumers.set(consumer.id, consumer);
     this.ctx.logger.debug('rtp', `consumer created [consumerId:${consumer.id}, producerId:${producer.id}, ssrc:${consumer.ssrc}, transportId:${this.id}]`);
@@ -517,6 +549,34 @@ export abstract class WorkerTransport implements RequestHandler {
     const now = this.ctx.now();
     for (const producer of this.#producers.values()) producer.onTimer(now);
     this.#feedback.onTick(now);
+    this.#bandwidth?.onTick(now);
+  }
+
+  /** What consumers start from before any feedback (WebRtcTransport's initialAvailableOutgoingBitrate). */
+  protected initialOutgoingBitrate(): number {
+    return 600_000;
+  }
+
+  /** The outgoing estimate for getStats: undefined while no congestion control runs. */
+  protected outgoingBitrateStats(): { availableOutgoingBitrate?: number; maxOutgoingBitrate?: number; minOutgoingBitrate?: number } {
+    const b = this.#bandwidth;
+    if (!b) return {};
+    const out: { availableOutgoingBitrate?: number; maxOutgoingBitrate?: number; minOutgoingBitrate?: number } = { availableOutgoingBitrate: b.availableOutgoingBitrate };
+    if (b.maxOutgoingBitrate > 0) out.maxOutgoingBitrate = b.maxOutgoingBitrate;
+    if (b.minOutgoingBitrate > 0) out.minOutgoingBitrate = b.minOutgoingBitrate;
+    return out;
+  }
+
+  #ensureBandwidth(): TransportBandwidth {
+    if (this.#bandwidth) return this.#bandwidth;
+    const bandwidth = new TransportBandwidth(this.initialOutgoingBitrate(), this.ctx.now(), {
+      consumers: () => this.#consumers.values(),
+      layerBitrates: (c, now) => this.router.getProducer(c.producerId)?.layerBitrates(now),
+      trace: (type, info) => this.ctx.notify(this.id, 'trace', { type, timestamp: Date.now(), direction: 'out', info }),
+    });
+    bandwidth.setTrace(this.#traceTypes);
+    this.#bandwidth = bandwidth;
+    return bandwidth;
   }
 
   #onRtcpTick(): void {
@@ -547,6 +607,12 @@ export abstract class WorkerTransport implements RequestHandler {
     if (batch.length > 0) this.#sendRtcp(concatRtcp(batch));
     this.#feedback.onRtcpTick();
   }
+}
+
+function bitrateArgument(data: unknown): number {
+  const bitrate = (data as { bitrate?: unknown } | undefined)?.bitrate;
+  if (typeof bitrate !== 'number' || !Number.isFinite(bitrate) || bitrate < 0) throw new TypeError('invalid bitrate');
+  return Math.floor(bitrate);
 }
 
 export type { MediaKind, RtpParameters };

@@ -145,6 +145,10 @@ export class WorkerWebRtcTransport extends WorkerTransport {
     };
   }
 
+  protected override initialOutgoingBitrate(): number {
+    return this.#initialAvailableOutgoingBitrate;
+  }
+
   protected handleOwnRequest(method: string, data: unknown): unknown {
     switch (method) {
       case 'transport.connect':
@@ -496,6 +500,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       probationSendBitrate: 0,
       // No bandwidth estimation yet: the configured starting value is what we would use.
       availableOutgoingBitrate: this.#initialAvailableOutgoingBitrate,
+      ...this.outgoingBitrateStats(),
       maxIncomingBitrate: s.maxIncomingBitrate,
       // Consommé extensions: feedback sent for the endpoint's own bandwidth estimate.
       rtcpTransportCcSent: s.rtcpTransportCcSent,
