@@ -3,7 +3,9 @@
  * camera through the v3 API; the server sends transport-cc feedback, which
  * feeds Chromium's own send-side estimate (candidate-pair
  * availableOutgoingBitrate), and `setMaxIncomingBitrate` caps what Chromium
- * sends through REMB.
+ * sends through REMB. With a 500 kbit/s bottleneck on Chromium's uplink
+ * (e2e/lib/bottleneck.ts), the estimate follows the bottleneck down and
+ * climbs again when it is lifted.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -11,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openClientPage, sleep, startPageServer } from '../lib/browser.js';
 import { SfuFixture } from '../lib/sfu-fixture.js';
 import { outboundSample, TRANSPORT_CC_URI, waitForRate, type OutboundSample } from '../lib/send-rate.js';
+import { limitUdpToPorts } from '../lib/bottleneck.js';
 
 let browser: Browser;
 let pages: { url: string; close: () => Promise<void> };
@@ -84,6 +87,36 @@ describe('producer-side feedback to Chromium', { timeout: 90_000 }, () => {
       await transport.setMaxIncomingBitrate(0);
       await waitForRate('a send rate back above 400 kbps', 20_000, () => sample(page), (_s, kbps) => kbps !== undefined && kbps > 400);
     } finally {
+      await page.context().close();
+      fixture.close();
+    }
+  });
+
+  test('availableOutgoingBitrate tracks a bottleneck on the uplink', async () => {
+    const fixture = await new SfuFixture().start();
+    const page = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+    let bottleneck: ReturnType<typeof limitUdpToPorts> | undefined;
+    try {
+      const ids = await page.evaluate(() => (window as any).msTest.produce({ audio: false }));
+      await page.evaluate((id) => (window as any).msTest.state.producers[id].track.applyConstraints({ width: 1280, height: 720 }), ids.video);
+      const transport = [...fixture.transports.values()][0]!;
+      const free = await waitForRate('an estimate above 1.2 Mbps', 15_000, () => sample(page), (s) => (s.availableOutgoingBitrate ?? 0) > 1_200_000);
+      // Packets Chromium sends to the SFU's port go through 500 kbit/s.
+      bottleneck = limitUdpToPorts(transport.iceCandidates.map((c) => c.port), 500);
+      const t0 = Date.now();
+      const limited = await waitForRate('an estimate at most 600 kbps', 10_000, () => sample(page), (s) => (s.availableOutgoingBitrate ?? Infinity) <= 600_000);
+      const down = Date.now() - t0;
+      await sleep(3000);
+      const settled = await waitForRate('a send rate under the bottleneck', 5000, () => sample(page), (_s, kbps) => kbps !== undefined && kbps <= 600);
+      bottleneck.lift();
+      const t1 = Date.now();
+      const lifted = await waitForRate('an estimate back above 1 Mbps', 20_000, () => sample(page), (s) => (s.availableOutgoingBitrate ?? 0) > 1_000_000);
+      console.log(
+        `uplink: estimate ${Math.round(free.availableOutgoingBitrate! / 1000)} kbps free, ${Math.round(limited.availableOutgoingBitrate! / 1000)} kbps ${down} ms after a 500 kbit/s limit ` +
+          `(sending ${settled.kbps?.toFixed(0)} kbps), ${Math.round(lifted.availableOutgoingBitrate! / 1000)} kbps ${Date.now() - t1} ms after the lift`,
+      );
+    } finally {
+      bottleneck?.remove();
       await page.context().close();
       fixture.close();
     }

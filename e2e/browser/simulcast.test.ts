@@ -64,6 +64,11 @@ async function runLayerSwitches(fixture: SfuFixture, a: Page, b: Page, produceOp
   assert.equal(consumer.type, expectType);
   const layers: (types.ConsumerLayers | undefined)[] = [];
   consumer.on('layerschange', (l) => layers.push(l));
+  const traces: string[] = [];
+  await producer.enableTraceEvent(['pli', 'keyframe']);
+  await consumer.enableTraceEvent(['keyframe']);
+  producer.on('trace', (t) => traces.push(`producer ${t.type} ${t.direction}`));
+  consumer.on('trace', (t) => traces.push(`consumer ${t.type} ${t.direction}`));
   // Chromium ramps its layers up over a few seconds; wait until the top one is decoded at B.
   const stall = { maxMs: 0 };
   await watch(b, consumed.id, 30_000, (s) => s.frameWidth === 1280, stall);
@@ -81,6 +86,10 @@ async function runLayerSwitches(fixture: SfuFixture, a: Page, b: Page, produceOp
   await watch(b, consumed.id, 1500, () => false, stall).catch(() => undefined);
   assert.ok(stall.maxMs < 1000, `framesDecoded stood still for ${stall.maxMs} ms during the switches`);
   assert.ok(layers.some((l) => l?.spatialLayer === 0) && layers.at(-1)?.spatialLayer === 2, `layerschange events: ${JSON.stringify(layers)}`);
+  // Each switch up asked the producer for a keyframe and forwarded one.
+  for (const kind of ['producer pli out', 'producer keyframe in', 'consumer keyframe out']) {
+    assert.ok(traces.includes(kind), `trace events: ${[...new Set(traces)].join(', ')}`);
+  }
   // Temporal layers: at most temporal layer 0 the frame rate drops (L1T3: a quarter of the frames).
   const fps = async (): Promise<number> => {
     const s0 = await consumerStats(b, consumed.id);

@@ -1,7 +1,7 @@
 /**
  * A real bottleneck on loopback for one UDP flow: an HTB class limited to
  * `kbit` with a short byte FIFO (like a home router's queue), selected by
- * UDP source port. Everything else on `lo` goes through an unlimited
+ * UDP source or destination port. Everything else on `lo` goes through an unlimited
  * default class. Needs root (tc); under `npm run test:isolated` it lives in
  * the test's private network namespace. Always `remove()` in a finally.
  */
@@ -23,6 +23,15 @@ export interface Bottleneck {
 
 /** Shapes UDP packets whose source port is one of `ports` (the SFU's side of a transport). */
 export function limitUdpFromPorts(ports: readonly number[], kbit: number, queueBytes = 20_000): Bottleneck {
+  return limitUdp('sport', ports, kbit, queueBytes);
+}
+
+/** Shapes UDP packets whose destination port is one of `ports` (what an endpoint sends to the SFU). */
+export function limitUdpToPorts(ports: readonly number[], kbit: number, queueBytes = 20_000): Bottleneck {
+  return limitUdp('dport', ports, kbit, queueBytes);
+}
+
+function limitUdp(match: 'sport' | 'dport', ports: readonly number[], kbit: number, queueBytes: number): Bottleneck {
   const setClass = (verb: 'add' | 'change', rate: string): void =>
     tc('class', verb, 'dev', 'lo', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', rate, 'ceil', rate, 'burst', '1600', 'cburst', '1600');
   try {
@@ -35,7 +44,7 @@ export function limitUdpFromPorts(ports: readonly number[], kbit: number, queueB
   setClass('add', `${kbit}kbit`);
   tc('qdisc', 'add', 'dev', 'lo', 'parent', '1:10', 'handle', '10:', 'bfifo', 'limit', String(queueBytes));
   for (const port of ports) {
-    tc('filter', 'add', 'dev', 'lo', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', 'sport', String(port), '0xffff', 'flowid', '1:10');
+    tc('filter', 'add', 'dev', 'lo', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', match, String(port), '0xffff', 'flowid', '1:10');
   }
   return {
     lift: () => setClass('change', '10gbit'),

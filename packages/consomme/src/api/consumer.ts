@@ -2,7 +2,7 @@ import type { Channel } from '../channel/channel.js';
 import { InvalidStateError } from '../errors.js';
 import type { MediaKind, RtpParameters } from '../ortc/types.js';
 import { EnhancedEventEmitter } from './enhanced-events.js';
-import type { AppData } from './transport-types.js';
+import type { AppData, ConsumerTraceEventData } from './transport-types.js';
 
 export type ConsumerType = 'simple' | 'simulcast' | 'svc' | 'pipe';
 
@@ -50,7 +50,7 @@ export type ConsumerEvents = {
   producerresume: [];
   score: [ConsumerScore];
   layerschange: [ConsumerLayers | undefined];
-  trace: [unknown];
+  trace: [ConsumerTraceEventData];
   rtp: [Buffer];
   listenererror: [string, Error];
   '@close': [];
@@ -63,7 +63,7 @@ export type ConsumerObserverEvents = {
   resume: [];
   score: [ConsumerScore];
   layerschange: [ConsumerLayers | undefined];
-  trace: [unknown];
+  trace: [ConsumerTraceEventData];
 };
 
 interface ConsumerInternal<ConsumerAppData> {
@@ -301,8 +301,8 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
         break;
       }
       case 'trace': {
-        this.safeEmit('trace', data);
-        this.#observer.safeEmit('trace', data);
+        this.safeEmit('trace', data as ConsumerTraceEventData);
+        this.#observer.safeEmit('trace', data as ConsumerTraceEventData);
         break;
       }
     }

@@ -2,7 +2,7 @@ import type { Channel } from '../channel/channel.js';
 import { InvalidStateError } from '../errors.js';
 import type { MediaKind, RtpParameters } from '../ortc/types.js';
 import { EnhancedEventEmitter } from './enhanced-events.js';
-import type { AppData } from './transport-types.js';
+import type { AppData, ProducerTraceEventData } from './transport-types.js';
 
 export type ProducerType = 'simple' | 'simulcast' | 'svc';
 
@@ -50,7 +50,7 @@ export type ProducerEvents = {
   transportclose: [];
   score: [ProducerScore[]];
   videoorientationchange: [ProducerVideoOrientation];
-  trace: [unknown];
+  trace: [ProducerTraceEventData];
   listenererror: [string, Error];
   '@close': [];
 };
@@ -61,7 +61,7 @@ export type ProducerObserverEvents = {
   resume: [];
   score: [ProducerScore[]];
   videoorientationchange: [ProducerVideoOrientation];
-  trace: [unknown];
+  trace: [ProducerTraceEventData];
 };
 
 interface ProducerInternal<ProducerAppData> {
@@ -216,8 +216,8 @@ export class Producer<ProducerAppData extends AppData = AppData> extends Enhance
         break;
       }
       case 'trace': {
-        this.safeEmit('trace', data);
-        this.#observer.safeEmit('trace', data);
+        this.safeEmit('trace', data as ProducerTraceEventData);
+        this.#observer.safeEmit('trace', data as ProducerTraceEventData);
         break;
       }
     }

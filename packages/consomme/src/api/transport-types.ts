@@ -128,3 +128,19 @@ export interface WebRtcTransportStats {
   /** Consommé extension: datagrams and frames dropped, by reason. */
   dropped: DropCounters;
 }
+
+export type ProducerTraceEventType = 'rtp' | 'keyframe' | 'nack' | 'pli' | 'fir';
+export type ConsumerTraceEventType = 'rtp' | 'keyframe' | 'nack' | 'pli' | 'fir';
+export type TransportTraceEventType = 'probation' | 'bwe';
+
+/** A 'trace' event (enableTraceEvent): what happened, when (ms since the epoch), which way, and details. */
+export interface TraceEventData<Type extends string = string> {
+  type: Type;
+  timestamp: number;
+  direction: 'in' | 'out';
+  info: Record<string, unknown>;
+}
+
+export type ProducerTraceEventData = TraceEventData<ProducerTraceEventType>;
+export type ConsumerTraceEventData = TraceEventData<ConsumerTraceEventType>;
+export type TransportTraceEventData = TraceEventData<TransportTraceEventType>;

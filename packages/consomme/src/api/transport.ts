@@ -17,7 +17,7 @@ import { DataProducer, type DataProducerType } from './data-producer.js';
 import { DataConsumer } from './data-consumer.js';
 import { validateSctpStreamParameters } from '../ortc/index.js';
 import type { SctpStreamParameters } from '../ortc/types.js';
-import type { AppData } from './transport-types.js';
+import type { AppData, TransportTraceEventData } from './transport-types.js';
 
 export interface ProducerOptions<ProducerAppData extends AppData = AppData> {
   /** Producer id (for PipeTransport producers). Default: a new UUID. */
@@ -80,7 +80,7 @@ export interface DataConsumerOptions<DataConsumerAppData extends AppData = AppDa
 export type TransportEvents = {
   routerclose: [];
   listenserverclose: [];
-  trace: [unknown];
+  trace: [TransportTraceEventData];
   listenererror: [string, Error];
   '@close': [];
   '@newproducer': [Producer];
@@ -95,7 +95,7 @@ export type TransportObserverEvents = {
   newconsumer: [Consumer];
   newdataproducer: [DataProducer];
   newdataconsumer: [DataConsumer];
-  trace: [unknown];
+  trace: [TransportTraceEventData];
 };
 
 export interface TransportInternal<TransportAppData> {

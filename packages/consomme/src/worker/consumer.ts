@@ -370,7 +370,10 @@ export class WorkerConsumer implements RequestHandler {
       this.#lastStoredSeq = seq;
     }
     this.#stats.onPacketSent(length, packet.payloadLength, timestamp, now);
-    if (info.keyFrame && this.#traceTypes.has('keyframe')) this.#trace('keyframe', 'out', { ssrc: this.ssrc, sequenceNumber: seq, timestamp });
+    if (this.#traceTypes.size !== 0) {
+      if (info.keyFrame) this.#trace('keyframe', 'out', { ssrc: this.ssrc, sequenceNumber: seq, timestamp });
+      this.#trace('rtp', 'out', { ssrc: this.ssrc, sequenceNumber: seq, timestamp, spatialLayer: info.spatialLayer, temporalLayer: info.temporalLayer });
+    }
     this.#host.sendRtp(scratch, length);
   }
 

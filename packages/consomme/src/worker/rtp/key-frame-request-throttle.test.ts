@@ -12,21 +12,23 @@ test('first request goes out, the rest within the interval are merged', () => {
   assert.equal(k.onTimer(999), 'suppress');
   assert.equal(k.onTimer(1000), 'send-pli'); // still no key frame: ask again
   assert.equal(k.hasPending, false);
-  assert.equal(k.onTimer(1500), 'suppress');
-  assert.equal(k.onTimer(2000), 'send-pli', 'still unanswered: asked again');
+  assert.equal(k.nextTimerAt(), 1400, 'an unanswered request is retried sooner than the interval');
+  assert.equal(k.onTimer(1399), 'suppress');
+  assert.equal(k.onTimer(1400), 'send-pli', 'still unanswered: asked again');
   k.onKeyFrame(2100);
   assert.equal(k.onTimer(5000), 'suppress', 'answered: nothing more');
   assert.equal(k.request('pli', 5000), 'send-pli');
 });
 
-test('an ignored request is repeated each interval until a key frame comes', () => {
+test('an ignored request is repeated every 400 ms until a key frame comes', () => {
   const k = new KeyFrameRequestThrottle({ minIntervalMs: 1000 });
   assert.equal(k.request('fir', 0), 'send-fir');
-  assert.equal(k.nextTimerAt(), 1000);
-  assert.equal(k.onTimer(999), 'suppress');
-  assert.equal(k.onTimer(1000), 'send-fir', 'the same kind again');
+  assert.equal(k.nextTimerAt(), 400);
+  assert.equal(k.onTimer(399), 'suppress');
+  assert.equal(k.onTimer(400), 'send-fir', 'the same kind again');
   assert.equal(k.firSeqNr, 1);
-  assert.equal(k.onTimer(2000), 'send-fir');
+  assert.equal(k.onTimer(700), 'suppress');
+  assert.equal(k.onTimer(800), 'send-fir');
   k.onKeyFrame(2500);
   assert.equal(k.waitingForKeyFrame, false);
   assert.equal(k.nextTimerAt(), undefined);

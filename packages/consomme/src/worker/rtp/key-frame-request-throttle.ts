@@ -16,6 +16,9 @@
  */
 
 export type KeyFrameRequestKind = 'pli' | 'fir';
+
+/** libwebrtc ignores a request within 300 ms of its last key frame; an unanswered one is repeated after this. */
+const RETRY_MS = 400;
 export type KeyFrameRequestDecision = 'send-pli' | 'send-fir' | 'suppress';
 
 export interface KeyFrameRequestThrottleOptions {
@@ -72,8 +75,16 @@ export class KeyFrameRequestThrottle {
     return 'suppress';
   }
 
-  /** Sends the held request, or repeats the unanswered one, once the interval has passed without a key frame. */
+  /**
+   * Sends the held request once the interval has passed without a key frame,
+   * or repeats an unanswered one after RETRY_MS: a request that came just
+   * after the sender's last key frame was most likely ignored, and a
+   * consumer switching layers waits for it.
+   */
   onTimer(nowMs: number): KeyFrameRequestDecision {
+    if (this.#pending === undefined && this.#waiting && this.#lastSentAtMs !== undefined && nowMs - this.#lastSentAtMs >= Math.min(RETRY_MS, this.#minIntervalMs)) {
+      return this.#send(this.#lastKind, nowMs);
+    }
     const kind = this.#pending ?? (this.#waiting ? this.#lastKind : undefined);
     if (kind === undefined || !this.#gateOpen(nowMs)) return 'suppress';
     return this.#send(kind, nowMs);
@@ -82,6 +93,7 @@ export class KeyFrameRequestThrottle {
   /** When `onTimer` may next have something to send, or undefined. */
   nextTimerAt(): number | undefined {
     if ((this.#pending === undefined && !this.#waiting) || this.#lastSentAtMs === undefined) return undefined;
+    if (this.#pending === undefined) return this.#lastSentAtMs + Math.min(RETRY_MS, this.#minIntervalMs);
     return this.#lastSentAtMs + this.#minIntervalMs;
   }
 
