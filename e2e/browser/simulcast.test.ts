@@ -1,7 +1,7 @@
 /**
  * Simulcast and SVC layer selection with Chromium (issue 6): page A sends
  * its fake camera at 1280x720 as three layers (VP8 simulcast with rids, then
- * VP9 L3T3_KEY SVC); page B consumes it; the server moves the consumer's
+ * VP9 SVC in the K-SVC mode L3T3_KEY and the full-SVC mode L3T3); page B consumes it; the server moves the consumer's
  * preferred spatial layer 0 → 1 → 2 and B's decoded frame width follows
  * within 3 s each, without decoding stalling for a second.
  */
@@ -135,7 +135,7 @@ describe('simulcast and SVC layers with Chromium', { timeout: 240_000 }, () => {
     }
   });
 
-  test('VP9 SVC (L3T3_KEY): preferred spatial layer 0, 1, 2 gives 320, 640, 1280 wide frames', async () => {
+  for (const mode of ['L3T3_KEY', 'L3T3']) test(`VP9 SVC (${mode}): preferred spatial layer 0, 1, 2 gives 320, 640, 1280 wide frames`, async () => {
     const codecs: types.RtpCodecCapability[] = [
       DEFAULT_CODECS[0]!,
       { kind: 'video', mimeType: 'video/VP9', clockRate: 90000, parameters: { 'profile-id': 0, 'x-google-start-bitrate': 1500 } },
@@ -144,7 +144,7 @@ describe('simulcast and SVC layers with Chromium', { timeout: 240_000 }, () => {
     const a = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
     const b = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
     try {
-      await runLayerSwitches(fixture, a, b, { videoCodec: 'video/VP9', videoEncodings: [{ scalabilityMode: 'L3T3_KEY' }] }, 'svc');
+      await runLayerSwitches(fixture, a, b, { videoCodec: 'video/VP9', videoEncodings: [{ scalabilityMode: mode }] }, 'svc');
     } catch (error) {
       console.error(await fixture.diagnostics());
       throw error;
