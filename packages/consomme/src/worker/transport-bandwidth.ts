@@ -1,13 +1,29 @@
 import type { TransportCc } from '../wire/rtcp/transport-cc.js';
 import { SendSideBwe, type ProbeCluster } from './bwe/estimator.js';
 import { allocateBitrate, type AllocatorConsumer } from './bwe/allocator.js';
-import type { WorkerConsumer } from './consumer.js';
+import type { ConsumerLayers } from './consumer.js';
+
+/** What the bandwidth manager uses of a consumer (WorkerConsumer has it). */
+export interface BandwidthConsumer {
+  readonly id: string;
+  readonly producerId: string;
+  readonly active: boolean;
+  readonly layered: boolean;
+  readonly priority: number;
+  readonly preferredLayers: ConsumerLayers | undefined;
+  readonly targetLayers: ConsumerLayers | undefined;
+  readonly canSendProbePadding: boolean;
+  sendBitrate(now: number): number;
+  setTargetLayers(spatial: number, temporal: number): void;
+  /** Sends one probe packet tagged with the cluster; returns its bytes (0: cannot). */
+  sendProbePadding(probeClusterId: number, size: number): number;
+}
 
 /** What the bandwidth manager needs from its transport. */
 export interface BandwidthHost {
-  consumers(): Iterable<WorkerConsumer>;
+  consumers(): Iterable<BandwidthConsumer>;
   /** The producer's per-layer bitrates (see WorkerProducer.layerBitrates). */
-  layerBitrates(consumer: WorkerConsumer, now: number): number[][] | undefined;
+  layerBitrates(consumer: BandwidthConsumer, now: number): number[][] | undefined;
   trace(type: 'bwe' | 'probation', info: Record<string, unknown>): void;
 }
 
@@ -167,7 +183,7 @@ export class TransportBandwidth {
    * adapt), the rest among layered consumers by priority.
    */
   allocate(now: number): void {
-    const layered: WorkerConsumer[] = [];
+    const layered: BandwidthConsumer[] = [];
     let fixed = 0;
     for (const consumer of this.#host.consumers()) {
       if (!consumer.active) continue;
@@ -216,7 +232,7 @@ export class TransportBandwidth {
   }
 
   /** A video consumer that can send RTX padding (its stream is live). */
-  #pickProber(): WorkerConsumer | undefined {
+  #pickProber(): BandwidthConsumer | undefined {
     for (const consumer of this.#host.consumers()) if (consumer.canSendProbePadding) return consumer;
     return undefined;
   }
