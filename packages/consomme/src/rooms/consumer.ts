@@ -7,15 +7,16 @@ import type { MediaKind, RtpCapabilities, RtpParameters } from '../ortc/types.js
 import type { Peer } from './peer.js';
 import type { PlainRtpTransport } from './plain-rtp-transport.js';
 import type { Producer } from './producer.js';
+import { profileOfLayer, spatialLayerFor } from './profiles.js';
 import { toClientRtpParameters } from './protocol/convert.js';
-import { background, checkProfile, type Notify, type Originator, type RtpProfile } from './types.js';
+import { background, checkProfile, type EffectiveProfile, type Notify, type Originator, type RtpProfile } from './types.js';
 import type { WebRtcTransport } from './webrtc-transport.js';
 
 export type ConsumerEvents = {
   close: [Originator, unknown];
   pause: [Originator, unknown];
   resume: [Originator, unknown];
-  effectiveprofilechange: [RtpProfile | null];
+  effectiveprofilechange: [EffectiveProfile | null];
   listenererror: [string, Error];
   '@close': [];
 };
@@ -50,12 +51,16 @@ export class Consumer extends EnhancedEventEmitter<ConsumerEvents> {
   #locallyPaused = false;
   #remotelyPaused = false;
   #preferredProfile: RtpProfile = 'default';
-  #effectiveProfile: RtpProfile | null = null;
+  #effectiveProfile: EffectiveProfile | null = null;
+  /** The spatial layer last asked of the core consumer (simulcast sources only). */
+  #requestedLayer: number | undefined;
   /** What the core consumer was last asked to be (its own flag lags behind the request). */
   #corePaused = false;
   readonly #onSourcePausedChange = (appData: unknown): void => this.#sourcePausedChanged(appData);
   // Its producer closed: the consumer goes too, and its client hears consumerClosed.
   readonly #onSourceClose = (appData: unknown): void => this.close(appData);
+  readonly #onSourcePreferredProfileChange = (): void => this.#applyLayers();
+  readonly #onCoreLayersChange = (): void => this.#refreshEffectiveProfile(true);
   appData: unknown;
 
   /** @internal */
@@ -72,6 +77,7 @@ export class Consumer extends EnhancedEventEmitter<ConsumerEvents> {
     this.appData = internal.source.appData;
     internal.source.on('@pausedchange', this.#onSourcePausedChange);
     internal.source.on('@close', this.#onSourceClose);
+    internal.source.on('@preferredprofilechange', this.#onSourcePreferredProfileChange);
   }
 
   get id(): number {
@@ -125,13 +131,17 @@ export class Consumer extends EnhancedEventEmitter<ConsumerEvents> {
     return this.#locallyPaused || this.#remotelyPaused || this.sourcePaused;
   }
 
+  /** Its own preference, as set by setPreferredProfile() or its client ('default' when none). */
   get preferredProfile(): RtpProfile {
-    // Without a preference of its own it follows its producer's (seed 002).
-    return this.#preferredProfile === 'default' ? this.#source.preferredProfile : this.#preferredProfile;
+    return this.#preferredProfile;
   }
 
-  /** 'default' once enabled: the core has no simulcast, so a stream has one profile. */
-  get effectiveProfile(): RtpProfile | null {
+  /**
+   * What it forwards now: the profile of the simulcast layer being sent,
+   * 'default' for a source without simulcast, 'none' while nothing is sent
+   * (paused, or waiting for a key frame); null until enabled.
+   */
+  get effectiveProfile(): EffectiveProfile | null {
     return this.#effectiveProfile;
   }
 
@@ -156,6 +166,8 @@ export class Consumer extends EnhancedEventEmitter<ConsumerEvents> {
     if (this.#core) throw new InvalidStateError('consumer already enabled');
     this.#remotelyPaused = paused;
     this.#corePaused = this.#locallyPaused || this.#remotelyPaused;
+    const layered = this.#source.layerProfiles.length > 0;
+    this.#requestedLayer = layered ? this.#wantedLayer() : undefined;
     const consumer = await core.consume({
       producerId: this.#source.core.id,
       rtpCapabilities: this.#rtpCapabilities,
@@ -163,6 +175,7 @@ export class Consumer extends EnhancedEventEmitter<ConsumerEvents> {
       // mediasoup-client 2.x names the m-section of consumer N 'a<N>' or 'v<N>' and browsers drop RTP with another MID.
       mid: `${this.kind[0]}${this.#id}`,
       [presetConsumerRtpParameters]: this.#rtpParameters,
+      ...(this.#requestedLayer === undefined ? {} : { preferredLayers: { spatialLayer: this.#requestedLayer } }),
     } as Parameters<CoreTransport['consume']>[0]);
     if (this.#closed) {
       consumer.close();
@@ -170,10 +183,13 @@ export class Consumer extends EnhancedEventEmitter<ConsumerEvents> {
     }
     this.#core = consumer;
     this.#transport = transport;
-    // A pause or resume that arrived while the core consumer was being created.
+    // A pause, resume or preference that arrived while the core consumer was being created.
     this.#syncCore();
+    this.#applyLayers();
     consumer.on('transportclose', () => this.disable());
-    this.#setEffectiveProfile('default');
+    consumer.on('layerschange', this.#onCoreLayersChange);
+    // Not notified: the enableConsumer response carries it.
+    this.#refreshEffectiveProfile(false);
   }
 
   /** @internal Its transport closed: the client may enable it again on another one. */
@@ -182,7 +198,8 @@ export class Consumer extends EnhancedEventEmitter<ConsumerEvents> {
     this.#core.close();
     this.#core = undefined;
     this.#transport = undefined;
-    this.#setEffectiveProfile(null);
+    this.#requestedLayer = undefined;
+    this.#refreshEffectiveProfile(false);
   }
 
   /** Close it here and tell the client (consumerClosed). */
@@ -198,6 +215,7 @@ export class Consumer extends EnhancedEventEmitter<ConsumerEvents> {
     this.#closed = true;
     this.#source.off('@pausedchange', this.#onSourcePausedChange);
     this.#source.off('@close', this.#onSourceClose);
+    this.#source.off('@preferredprofilechange', this.#onSourcePreferredProfileChange);
     this.#core?.close();
     this.#core = undefined;
     this.safeEmit('@close');
@@ -212,6 +230,7 @@ export class Consumer extends EnhancedEventEmitter<ConsumerEvents> {
     if (!wasServerPaused) this.#notify('consumerPaused', { id: this.#id, peerName: this.#source.peer.name, appData });
     this.#syncCore();
     this.safeEmit('pause', 'local', appData);
+    this.#refreshEffectiveProfile(true);
   }
 
   resume(appData?: unknown): void {
@@ -221,6 +240,7 @@ export class Consumer extends EnhancedEventEmitter<ConsumerEvents> {
     if (!this.#serverPaused()) this.#notify('consumerResumed', { id: this.#id, peerName: this.#source.peer.name, appData });
     this.#syncCore();
     this.safeEmit('resume', 'local', appData);
+    this.#refreshEffectiveProfile(true);
   }
 
   /** @internal pauseConsumer / resumeConsumer from the client. */
@@ -229,18 +249,29 @@ export class Consumer extends EnhancedEventEmitter<ConsumerEvents> {
     this.#remotelyPaused = paused;
     this.#syncCore();
     this.safeEmit(paused ? 'pause' : 'resume', 'remote', appData);
+    this.#refreshEffectiveProfile(true);
   }
 
+  /**
+   * The highest profile it may forward ('default': the highest there is, or
+   * its producer's preference when it has one). Its client hears
+   * consumerPreferredProfileSet. The layer changes at the next key frame of
+   * the new one, so effectiveProfile follows a moment later.
+   */
   setPreferredProfile(profile: RtpProfile): void {
     this.#assertOpen();
-    this.#preferredProfile = checkProfile(profile);
-    this.#notify('consumerPreferredProfileSet', { id: this.#id, peerName: this.#source.peer.name, profile: this.#preferredProfile });
+    const checked = checkProfile(profile);
+    if (checked === this.#preferredProfile) return;
+    this.#preferredProfile = checked;
+    this.#notify('consumerPreferredProfileSet', { id: this.#id, peerName: this.#source.peer.name, profile: checked });
+    this.#applyLayers();
   }
 
-  /** @internal setConsumerPreferredProfile from the client. */
+  /** @internal setConsumerPreferredProfile (or enableConsumer's preferredProfile) from the client. */
   setRemotePreferredProfile(profile: RtpProfile): void {
     if (this.#closed) return;
     this.#preferredProfile = checkProfile(profile);
+    this.#applyLayers();
   }
 
   /** Ask the source for a keyframe (RTCP PLI); nothing to do until enabled. */
@@ -260,7 +291,9 @@ export class Consumer extends EnhancedEventEmitter<ConsumerEvents> {
   }
 
   #sourcePausedChanged(appData: unknown): void {
-    if (this.#closed || this.#locallyPaused) return;
+    if (this.#closed) return;
+    this.#refreshEffectiveProfile(true);
+    if (this.#locallyPaused) return;
     const method = this.sourcePaused ? 'consumerPaused' : 'consumerResumed';
     this.#notify(method, { id: this.#id, peerName: this.#source.peer.name, appData });
   }
@@ -274,9 +307,37 @@ export class Consumer extends EnhancedEventEmitter<ConsumerEvents> {
     background(want ? core.pause() : core.resume());
   }
 
-  #setEffectiveProfile(profile: RtpProfile | null): void {
-    if (this.#effectiveProfile === profile) return;
+  /** The simulcast layer its preference (or its producer's, when it has none) allows. */
+  #wantedLayer(): number {
+    const profile = this.#preferredProfile === 'default' ? this.#source.preferredProfile : this.#preferredProfile;
+    return spatialLayerFor(profile, this.#source.layerProfiles);
+  }
+
+  /** Asks the core consumer for the layer the preferences allow; the transport's bitrate may still hold it lower. */
+  #applyLayers(): void {
+    const core = this.#core;
+    if (!core || this.#closed || this.#source.layerProfiles.length === 0) return;
+    const spatialLayer = this.#wantedLayer();
+    if (spatialLayer === this.#requestedLayer) return;
+    this.#requestedLayer = spatialLayer;
+    background(core.setPreferredLayers({ spatialLayer }));
+  }
+
+  #currentEffectiveProfile(): EffectiveProfile | null {
+    const core = this.#core;
+    if (!core || this.#closed) return null;
+    const layers = this.#source.layerProfiles;
+    if (layers.length === 0) return this.paused ? 'none' : 'default';
+    const current = core.currentLayers;
+    return current ? profileOfLayer(current.spatialLayer, layers) : 'none';
+  }
+
+  /** Emits 'effectiveprofilechange' when it changed and, if asked, tells the client (consumerEffectiveProfileChanged). */
+  #refreshEffectiveProfile(notifyClient: boolean): void {
+    const profile = this.#currentEffectiveProfile();
+    if (profile === this.#effectiveProfile) return;
     this.#effectiveProfile = profile;
+    if (notifyClient && profile !== null) this.#notify('consumerEffectiveProfileChanged', { id: this.#id, peerName: this.#source.peer.name, profile });
     this.safeEmit('effectiveprofilechange', profile);
   }
 

@@ -8,4 +8,4 @@ export { Producer } from './producer.js';
 export { Consumer } from './consumer.js';
 export { ActiveSpeakerDetector } from './active-speaker-detector.js';
 export { RtpStreamer } from './rtp-streamer.js';
-export type { Originator, RtpProfile } from './types.js';
+export type { EffectiveProfile, Originator, RtpProfile } from './types.js';

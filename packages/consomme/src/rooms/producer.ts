@@ -3,6 +3,7 @@ import { EnhancedEventEmitter } from '../api/enhanced-events.js';
 import type { Producer as CoreProducer, ProducerStat } from '../api/producer.js';
 import type { MediaKind } from '../ortc/types.js';
 import type { Peer } from './peer.js';
+import { layerProfiles, type LayerProfile } from './profiles.js';
 import { background, checkProfile, type Notify, type Originator, type RtpProfile } from './types.js';
 import type { WebRtcTransport } from './webrtc-transport.js';
 
@@ -13,6 +14,8 @@ export type ProducerEvents = {
   listenererror: [string, Error];
   /** @internal paused changed (consumers follow it as sourcePaused). */
   '@pausedchange': [unknown];
+  /** @internal its preferred profile changed (consumers without one of their own follow it). */
+  '@preferredprofilechange': [];
   '@close': [unknown];
 };
 
@@ -36,6 +39,7 @@ export class Producer extends EnhancedEventEmitter<ProducerEvents> {
   readonly #transport: WebRtcTransport;
   readonly #rtpParameters: Record<string, unknown>;
   readonly #notify: Notify;
+  readonly #layerProfiles: readonly LayerProfile[];
   #closed = false;
   #locallyPaused = false;
   #remotelyPaused: boolean;
@@ -53,6 +57,7 @@ export class Producer extends EnhancedEventEmitter<ProducerEvents> {
     this.#rtpParameters = internal.rtpParameters;
     this.#remotelyPaused = internal.remotelyPaused;
     this.#notify = internal.notify;
+    this.#layerProfiles = layerProfiles(internal.core, internal.rtpParameters['encodings']);
     this.appData = internal.appData;
   }
 
@@ -95,6 +100,11 @@ export class Producer extends EnhancedEventEmitter<ProducerEvents> {
 
   get preferredProfile(): RtpProfile {
     return this.#preferredProfile;
+  }
+
+  /** @internal The profile of each of its simulcast layers, lowest first; empty without simulcast. */
+  get layerProfiles(): readonly LayerProfile[] {
+    return this.#layerProfiles;
   }
 
   /** @internal The core producer (rooms code only). */
@@ -142,10 +152,16 @@ export class Producer extends EnhancedEventEmitter<ProducerEvents> {
     this.#changed(was, paused ? 'pause' : 'resume', 'remote', appData);
   }
 
-  /** The profile its consumers should prefer (meaningful with simulcast, which the core lacks). */
+  /**
+   * The profile its consumers prefer when they have no preference of their
+   * own (seed 002); it only changes anything when it sends simulcast.
+   */
   setPreferredProfile(profile: RtpProfile): void {
     this.#assertOpen();
-    this.#preferredProfile = checkProfile(profile);
+    const checked = checkProfile(profile);
+    if (checked === this.#preferredProfile) return;
+    this.#preferredProfile = checked;
+    this.safeEmit('@preferredprofilechange');
   }
 
   async getStats(): Promise<ProducerStat[]> {

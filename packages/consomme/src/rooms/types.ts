@@ -3,8 +3,18 @@
 /** Who closed or paused something: this process ('local') or the client ('remote'). */
 export type Originator = 'local' | 'remote';
 
-/** RTP profiles of seed 002 (each maps to a simulcast layer). */
+/**
+ * The profiles a consumer may prefer (seed 002, the set mediasoup-client 2.x
+ * accepts): 'low', 'medium' and 'high' cap it at that simulcast layer;
+ * 'default' leaves it uncapped (or follows its producer's preference).
+ */
 export type RtpProfile = 'default' | 'low' | 'medium' | 'high';
+
+/**
+ * What a consumer forwards now: a layer's profile, 'default' for a stream
+ * without layers, 'none' while nothing is forwarded; null until enabled.
+ */
+export type EffectiveProfile = RtpProfile | 'none';
 
 export const PROFILES: readonly RtpProfile[] = ['default', 'low', 'medium', 'high'];
 

@@ -335,13 +335,16 @@ describe('Producer and Consumer (seed 002)', { timeout: 30_000 }, () => {
     const profiles: unknown[] = [];
     consumer.on('effectiveprofilechange', (p) => profiles.push(p));
     const response = await b.peer.receiveRequest({ method: 'enableConsumer', target: 'peer', id: consumer.id, transportId: recv.id, paused: true, preferredProfile: 'high' });
-    assert.deepEqual(response, { paused: false, preferredProfile: 'high', effectiveProfile: 'default' });
+    // Remotely paused: nothing flows yet, so no profile is effective.
+    assert.deepEqual(response, { paused: false, preferredProfile: 'high', effectiveProfile: 'none' });
     assert.equal(consumer.enabled, true);
     assert.equal(consumer.transport, recv);
     assert.equal(consumer.remotelyPaused, true);
     assert.equal(consumer.paused, true);
+    assert.equal(consumer.effectiveProfile, 'none');
+    b.peer.receiveNotification({ method: 'resumeConsumer', target: 'peer', notification: true, id: consumer.id });
     assert.equal(consumer.effectiveProfile, 'default');
-    assert.deepEqual(profiles, ['default']);
+    assert.deepEqual(profiles, ['none', 'default']);
     const [stat] = await consumer.getStats();
     assert.equal(stat!.ssrc, params.encodings[0].ssrc, 'the core consumer sends with the announced SSRC');
     await consumer.requestKeyFrame();
@@ -350,7 +353,7 @@ describe('Producer and Consumer (seed 002)', { timeout: 30_000 }, () => {
     recv.close();
     assert.equal(consumer.enabled, false);
     assert.equal(consumer.closed, false);
-    assert.deepEqual(profiles, ['default', null]);
+    assert.deepEqual(profiles, ['none', 'default', null]);
   });
 
   test('consumer pause/resume: originator, appData, consumerPaused/consumerResumed to its client', async () => {
