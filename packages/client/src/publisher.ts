@@ -18,13 +18,22 @@ interface LocalSource {
   onEnded: () => void;
 }
 
+/** Camera simulcast: the server switches each receiver between these by its bandwidth. */
+const CAMERA_LAYERS = [
+  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+
 export class Publisher {
   readonly #ctx: RoomContext;
+  readonly #simulcast: boolean;
   readonly #sources = new Map<Source, LocalSource>();
   readonly #queue = new SerialQueue();
 
-  constructor(ctx: RoomContext) {
+  constructor(ctx: RoomContext, options: { simulcast: boolean } = { simulcast: true }) {
     this.#ctx = ctx;
+    this.#simulcast = options.simulcast;
   }
 
   track(source: Source): MediaStreamTrack | undefined {
@@ -167,6 +176,7 @@ export class Publisher {
       stopTracks: false,
       appData: { source: local.source, paused: local.paused },
       ...(local.track.kind === 'video' ? { codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+      ...(local.source === 'webcam' && this.#simulcast ? { encodings: CAMERA_LAYERS } : {}),
     });
     if (local.paused) producer.pause();
     local.producer = producer;

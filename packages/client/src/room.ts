@@ -40,6 +40,12 @@ export interface RoomClientOptions {
   /** Reply timeout for each request, ms. Default 15000. */
   requestTimeoutMs?: number;
   ice?: IceWatchOptions;
+  /**
+   * Send the camera as three simulcast layers (a quarter, half and full
+   * size), so the server can give each receiver the layer its network
+   * carries. Default true; false sends one layer.
+   */
+  simulcast?: boolean;
 }
 
 export interface PublishOptions {
@@ -99,7 +105,7 @@ export class RoomClient extends TypedEmitter<RoomEvents> {
       recvTransport: () => this.#recv,
       reportError: (error, fallback) => this.#reportError(error, fallback),
     };
-    this.#publisher = new Publisher(ctx);
+    this.#publisher = new Publisher(ctx, { simulcast: options.simulcast ?? true });
     this.#subscriber = new Subscriber(ctx);
     this.#data = new DataChannels(ctx);
     this.#socket.on('connect', this.#onSocketConnect);

@@ -205,10 +205,13 @@ export class WorkerConsumer implements RequestHandler {
    * What the transport's allocator grants (-1 = nothing). A new spatial
    * target asks the producer for a keyframe on it.
    */
-  setTargetLayers(spatial: number, temporal: number): void {
+  setTargetLayers(spatial: number, temporal: number, urgent = false): void {
     const selector = this.#selector;
     if (!selector) return;
     if (spatial === selector.targetSpatial && temporal === selector.targetTemporal) return;
+    // Urgent (the link is losing packets): a simulcast consumer going down forwards nothing
+    // until the lower stream's keyframe instead of the stream the link cannot carry.
+    if (urgent && this.type === 'simulcast' && selector.currentSpatial > Math.min(spatial, this.#preferredSpatial)) selector.reset();
     const needKeyFrame = selector.setTarget(Math.min(spatial, this.#preferredSpatial), Math.min(temporal, this.#preferredTemporal));
     if (needKeyFrame && this.active) this.#host.requestKeyFrame(this);
     if (spatial < 0) this.#reportLayers();

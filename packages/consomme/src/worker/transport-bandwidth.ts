@@ -14,7 +14,7 @@ export interface BandwidthConsumer {
   readonly targetLayers: ConsumerLayers | undefined;
   readonly canSendProbePadding: boolean;
   sendBitrate(now: number): number;
-  setTargetLayers(spatial: number, temporal: number): void;
+  setTargetLayers(spatial: number, temporal: number, urgent?: boolean): void;
   /** Sends one probe packet tagged with the cluster; returns its bytes (0: cannot). */
   sendProbePadding(probeClusterId: number, size: number): number;
 }
@@ -38,6 +38,9 @@ const MAX_HEADROOM = 2;
 const FAILED_SWITCH_WINDOW_MS = 4000;
 /** Without such a failure for this long, the headroom relaxes a step. */
 const HEADROOM_RELAX_MS = 20_000;
+/** Loss above this re-shares at every feedback (at most every LOSSY_REALLOCATE_MS). */
+const LOSSY = 0.1;
+const LOSSY_REALLOCATE_MS = 200;
 /** After the estimate fell by 40% or more at once, no up-switch for this long. */
 const HOLD_AFTER_DROP_MS = 5000;
 /** A probe cluster's packets at most (100 ms at 5 Mbps is about 60 kB). */
@@ -111,8 +114,11 @@ export class TransportBandwidth {
     const first = !this.#feedbackSeen;
     this.#feedbackSeen = true;
     const estimate = this.#bwe.estimate;
-    // A drop acts at once (the link is full now); a rise waits for the regular pass.
-    if (first || estimate < this.#lastAllocatedEstimate * 0.9) {
+    // A drop acts at once (the link is full now), and so does heavy loss (the estimate is still
+    // coming down, what arrives is the measure); a rise waits for the regular pass.
+    const lossy = this.#bwe.state.lossFraction > LOSSY && now - this.#lastAllocationMs >= LOSSY_REALLOCATE_MS;
+    if (first || lossy || estimate < this.#lastAllocatedEstimate * 0.9) {
+      if (lossy) this.#holdUpSwitchUntil = now + HOLD_AFTER_DROP_MS;
       if (!first && estimate < this.#lastAllocatedEstimate * 0.6) this.#holdUpSwitchUntil = now + HOLD_AFTER_DROP_MS;
       if (!first && now - this.#lastUpSwitchMs < FAILED_SWITCH_WINDOW_MS) {
         this.#headroom = Math.min(MAX_HEADROOM, this.#headroom * 1.25);
@@ -191,8 +197,9 @@ export class TransportBandwidth {
       else fixed += consumer.sendBitrate(now);
     }
     // While packets are being lost the estimate is still coming down: share only what arrives.
-    const loss = this.#bwe.state.lossFraction;
-    const estimate = loss > 0.02 ? this.#bwe.estimate * (1 - loss) : this.#bwe.estimate;
+    const state = this.#bwe.state;
+    const loss = state.lossFraction;
+    const estimate = loss > 0.02 ? Math.min(this.#bwe.estimate * (1 - loss), state.ackedBps ?? Infinity) : this.#bwe.estimate;
     this.#lastAllocationMs = now;
     this.#lastAllocatedEstimate = estimate;
     const entries: AllocatorConsumer[] = [];
@@ -223,7 +230,9 @@ export class TransportBandwidth {
       if (granted.spatial > before.currentSpatial || (granted.spatial === before.currentSpatial && granted.temporal > before.currentTemporal)) {
         if (before.currentSpatial >= 0) this.#lastUpSwitchMs = now;
       }
-      consumer.setTargetLayers(granted.spatial, granted.temporal);
+      // Under heavy loss a consumer moving down stops sending its current layer at once: the
+      // link cannot carry it, and the lower layer's keyframe must not queue behind it.
+      consumer.setTargetLayers(granted.spatial, granted.temporal, loss > LOSSY);
     }
     this.#bwe.setDesiredBitrate(result.desiredBitrate + fixed);
     if (this.#traceBwe) {
