@@ -84,6 +84,11 @@ describe('data channels with Chromium', { timeout: 120_000 }, () => {
     const consumerId = await b.evaluate((id) => (window as any).msTest.consumeData(id), producerId);
     const size = 5 * 1024 * 1024;
     const sent = await a.evaluate(([id, n]) => (window as any).msTest.sendFile(id, n, 16 * 1024), [producerId, size] as const);
+    // page-client.js sendFile: it sends only while bufferedAmount <= 1 MiB, so one 16 KiB chunk past that at most.
+    // Chromium lowers bufferedAmount only between tasks, so a synchronous burst must cross 1 MiB and make it wait.
+    const high = 1024 * 1024;
+    assert.ok(sent.maxBuffered > high, `flow control was exercised: maxBuffered ${sent.maxBuffered}`);
+    assert.ok(sent.maxBuffered <= high + 16 * 1024, `flow control held the buffer: maxBuffered ${sent.maxBuffered}`);
     const r = await waitReceived(b, consumerId, (x) => x.bytes >= size, 60_000);
     assert.equal(r.bytes, size);
     assert.equal(r.sha256, sent.sha256);

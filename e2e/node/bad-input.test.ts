@@ -44,6 +44,21 @@ function* garbage(count: number): Generator<Buffer> {
   }
 }
 
+type Drops = Record<string, number>;
+
+/** The transport's drop counters once they stop moving (datagrams already sent may still be in the worker's queue). */
+async function settledDrops(transport: { getStats(): Promise<{ dropped: Drops }[]> }): Promise<Drops> {
+  let last = '';
+  for (let i = 0; i < 50; i++) {
+    const dropped = (await transport.getStats())[0]!.dropped;
+    const now = JSON.stringify(dropped);
+    if (now === last) return dropped;
+    last = now;
+    await sleep(200);
+  }
+  throw new Error(`drop counters never settled: ${last}`);
+}
+
 describe('bad input to a live transport', { timeout: 120_000 }, () => {
   test('garbage, malformed and unauthenticated datagrams are dropped and counted; the call continues', async () => {
     const call = await startCall();
@@ -81,11 +96,14 @@ describe('bad input to a live transport', { timeout: 120_000 }, () => {
       assert.equal(replies.map((r) => parseStun(r)).find(Boolean)?.class, 'successResponse');
       for (const datagram of garbage(3000)) await send(attacker, udpPort, datagram);
 
-      // 3. TCP: a garbage frame, an empty frame, STUN-shaped junk, then a frame cut short.
+      // 3. TCP: an RTP-shaped garbage frame, an empty frame, STUN-shaped junk, then a frame cut short.
+      //    The UDP flood above must be fully counted first, so that what grows next is the TCP junk.
+      const before = await settledDrops(server);
       await new Promise<void>((resolve, reject) => {
         const socket = connect(tcpPort, '127.0.0.1', () => {
           const junk = randomBytes(100);
           junk[0] = 0x80;
+          junk[1] = 0x60; // payload type 96: RTP, not RTCP (RFC 5761 §4)
           socket.write(Buffer.concat([Buffer.from([0, 100]), junk, Buffer.from([0, 0]), Buffer.from([0, 4, 0, 1, 0, 0]), Buffer.from([0x01, 0x00, 0xaa])]));
           setTimeout(() => {
             socket.destroy();
@@ -94,7 +112,12 @@ describe('bad input to a live transport', { timeout: 120_000 }, () => {
         });
         socket.on('error', reject);
       });
-      await sleep(500);
+      const afterTcp = await settledDrops(server);
+      const grew = (reason: string): number => (afterTcp[reason] ?? 0) - (before[reason] ?? 0);
+      // The TCP connection is an unknown tuple (it never passed a binding check): its RTP frame and
+      // its malformed STUN frame are each dropped and counted once.
+      assert.equal(grew('rtp-from-unknown-tuple'), 1, `TCP RTP frame counted: ${JSON.stringify({ before, afterTcp })}`);
+      assert.equal(grew('stun-malformed'), 1, `TCP STUN junk counted: ${JSON.stringify({ before, afterTcp })}`);
 
       const [stats] = await server.getStats();
       const dropped = stats!.dropped;

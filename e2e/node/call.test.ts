@@ -4,11 +4,25 @@
  * real sockets on 127.0.0.1; a second client decodes it.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { after, describe, test } from 'node:test';
+import {
+  STUN_METHOD_BINDING,
+  StunMessageBuilder,
+  getErrorCode,
+  parseStun,
+  shortTermKey,
+  type StunMessage,
+} from '../../packages/consomme/src/wire/stun/index.js';
 import { exitAfterWrtcTests, sleep, waitUntil } from '../lib/node-client.js';
 import { startLossyRelay, type LossyRelay } from '../lib/lossy-relay.js';
+import type { types } from 'consomme';
 import { expectMediaFlowing, startCall } from './call-helpers.js';
+
+type ProducerScore = types.ProducerScore;
+type ConsumerScore = types.ConsumerScore;
 
 exitAfterWrtcTests(after);
 
@@ -123,22 +137,52 @@ describe('call through the SFU with libwebrtc clients', { timeout: 120_000 }, ()
     }
   });
 
-  test('restartIce() in mid-call keeps media flowing', async () => {
+  test('restartIce() in mid-call: the endpoints switch to the new credentials, the old ones get 401, media keeps flowing', async () => {
     const call = await startCall();
+    const probe = createSocket('udp4');
+    await new Promise<void>((resolve) => probe.bind(0, '127.0.0.1', resolve));
+    const replies = new Map<string, StunMessage>();
+    probe.on('message', (buf) => {
+      const msg = parseStun(buf);
+      if (msg) replies.set(msg.transactionId.toString('hex'), msg);
+    });
+    /** One binding request from the probe socket; the server's answer (success or error), or undefined. */
+    const check = async (port: number, ufrag: string, password: string): Promise<StunMessage | undefined> => {
+      const transactionId = randomBytes(12);
+      const request = new StunMessageBuilder('request', STUN_METHOD_BINDING, transactionId)
+        .username(`${ufrag}:probe`)
+        .priority(1862270975)
+        .iceControlling(1n)
+        .build({ integrityKey: shortTermKey(password), fingerprint: true });
+      await new Promise<void>((resolve) => probe.send(request, port, '127.0.0.1', () => resolve()));
+      await sleep(150);
+      return replies.get(transactionId.toString('hex'));
+    };
     try {
       await expectMediaFlowing(call, 'before restart');
-      for (const [client, transport] of [[call.a, call.a.send!], [call.b, call.b.recv!]] as const) {
+      for (const transport of [call.a.send!, call.b.recv!]) {
         const server = call.fixture.transports.get(transport.id)!;
-        const before = server.iceParameters.usernameFragment;
+        const port = server.iceCandidates.find((c) => c.protocol === 'udp')!.port;
+        const old = { ...server.iceParameters };
         const iceParameters = await server.restartIce();
-        assert.notEqual(iceParameters.usernameFragment, before);
+        assert.notEqual(iceParameters.usernameFragment, old.usernameFragment);
+        assert.notEqual(iceParameters.password, old.password);
+        // Until the endpoint switches, the old credentials are still honoured (so the call does not drop)...
+        assert.equal((await check(port, old.usernameFragment, old.password))?.class, 'successResponse', 'old credentials before the switch');
         await transport.restartIce({ iceParameters });
-        void client;
+        // ...and once libwebrtc's checks with the new ones arrive, the old ones are refused with 401.
+        let answer: StunMessage | undefined;
+        await waitUntil('the old ICE credentials refused', 10_000, async () => {
+          answer = await check(port, old.usernameFragment, old.password);
+          return answer?.class === 'errorResponse';
+        });
+        assert.equal(getErrorCode(answer!)?.code, 401);
+        assert.equal((await check(port, iceParameters.usernameFragment, iceParameters.password))?.class, 'successResponse', 'new credentials');
       }
       await expectMediaFlowing(call, 'after restart');
-      // The old credentials are gone once the new ones are in use.
       for (const transport of call.fixture.transports.values()) assert.ok(['connected', 'completed'].includes(transport.iceState));
     } finally {
+      probe.close();
       call.close();
     }
   });
@@ -181,6 +225,72 @@ describe('call through the SFU with libwebrtc clients', { timeout: 120_000 }, ()
       await waitUntil('frames after resume', 1000, () => call.video.counters.frames > framesBefore);
       const elapsed = Date.now() - resumedAt;
       assert.ok(elapsed <= 1000, `frames restarted after ${elapsed} ms`);
+    } finally {
+      call.close();
+    }
+  });
+
+  test('consumer.requestKeyFrame() sends a PLI that reaches the producing endpoint, which answers with a key frame', async () => {
+    const call = await startCall();
+    try {
+      await expectMediaFlowing(call, 'before the request');
+      const serverProducer = call.fixture.producers.get(call.videoProducer.id)!;
+      const serverConsumer = call.fixture.consumers.get(call.video.consumer.id)!;
+      const traces: { type: string; at: number }[] = [];
+      serverProducer.on('trace', (trace) => traces.push({ type: trace.type, at: Date.now() }));
+      await serverProducer.enableTraceEvent(['pli', 'fir', 'keyframe']);
+      // Past the throttle interval of the key frame the consumer asked for when it started.
+      await sleep(1500);
+      const requests = async (): Promise<number> => (await serverProducer.getStats()).reduce((n, s) => n + s.pliCount + s.firCount, 0);
+      const endpointRequests = async (): Promise<number> => {
+        let n = 0;
+        // wrtc has no RTCRtpSender.getStats(): read the send transport's peer connection instead.
+        (await call.a.send!.getStats()).forEach((s: any) => {
+          if (s.type === 'outbound-rtp' && s.kind === 'video') n += (s.pliCount ?? 0) + (s.firCount ?? 0);
+        });
+        return n;
+      };
+      const sfu0 = await requests();
+      const endpoint0 = await endpointRequests();
+      const requestedAt = Date.now();
+      await serverConsumer.requestKeyFrame();
+      await waitUntil('a PLI/FIR trace after requestKeyFrame()', 3000, () => traces.some((t) => (t.type === 'pli' || t.type === 'fir') && t.at >= requestedAt));
+      await waitUntil('the SFU counts the request', 3000, async () => (await requests()) > sfu0);
+      // libwebrtc's outbound-rtp pliCount/firCount: the request crossed the wire to the sender.
+      await waitUntil('the endpoint counts a received PLI/FIR', 5000, async () => (await endpointRequests()) > endpoint0);
+      const requestTrace = traces.find((t) => (t.type === 'pli' || t.type === 'fir') && t.at >= requestedAt)!;
+      await waitUntil('a key frame after the request', 5000, () => traces.some((t) => t.type === 'keyframe' && t.at >= requestTrace.at));
+      await expectMediaFlowing(call, 'after the key frame');
+    } finally {
+      call.close();
+    }
+  });
+
+  test('producers and consumers emit score events during a call', async () => {
+    const producerScores: ProducerScore[][] = [];
+    const consumerScores: ConsumerScore[] = [];
+    // Listeners go on as each object is created, before any RTP or RTCP can change a score.
+    const call = await startCall({}, (fixture, signal) => {
+      fixture.router.observer.on('newtransport', (transport) => {
+        transport.observer.on('newproducer', (producer) => producer.on('score', (score) => producerScores.push(score)));
+        transport.observer.on('newconsumer', (consumer) => consumer.on('score', (score) => consumerScores.push(score)));
+      });
+      return signal;
+    });
+    try {
+      await expectMediaFlowing(call, 'scores');
+      await waitUntil('a video producer score event', 10_000, () => producerScores.some((list) => list.some((s) => s.ssrc === call.fixture.producers.get(call.videoProducer.id)!.rtpParameters.encodings?.[0]?.ssrc)));
+      await waitUntil('consumer score events', 10_000, () => consumerScores.length > 0);
+      for (const list of producerScores) {
+        for (const s of list) assert.ok(Number.isInteger(s.score) && s.score >= 0 && s.score <= 10, `producer score ${JSON.stringify(s)}`);
+      }
+      for (const s of consumerScores) {
+        assert.ok(s.score >= 0 && s.score <= 10 && s.producerScore >= 0 && s.producerScore <= 10, `consumer score ${JSON.stringify(s)}`);
+        assert.ok(Array.isArray(s.producerScores));
+      }
+      // A clean loopback call: the last score of the video producer is high, and the getter agrees with the event.
+      const videoProducer = call.fixture.producers.get(call.videoProducer.id)!;
+      assert.ok(videoProducer.score.length > 0 && videoProducer.score.every((s) => s.score >= 7), `video producer score ${JSON.stringify(videoProducer.score)}`);
     } finally {
       call.close();
     }

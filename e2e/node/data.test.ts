@@ -1,7 +1,8 @@
 /**
  * Data channels between libwebrtc clients (@roamhq/wrtc with the unmodified
- * mediasoup-client) and a DirectTransport in Node: chat both ways, and a
- * 5 MiB file both ways with bufferedAmount flow control.
+ * mediasoup-client) and a DirectTransport in Node: chat both ways, an
+ * unordered maxRetransmits 0 channel through the SFU, and a 5 MiB file both
+ * ways with bufferedAmount flow control.
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -71,6 +72,30 @@ describe('data channels between libwebrtc clients and a DirectTransport', { time
     for (let i = 0; i < 1000; i++) bot.send(`bot says ${i}`);
     await waitUntil('1000 messages at the client', 20_000, () => received.texts.length >= 1000);
     assert.deepEqual(received.texts, Array.from({ length: 1000 }, (_, i) => `bot says ${i}`));
+  });
+
+  test('unordered, maxRetransmits 0: a burst delivers intact messages and paced ones afterwards never stall', async () => {
+    // Client → SFU → the same client's receive transport: both SCTP hops are unreliable.
+    const dataProducer = await client.produceData({ label: 'cursor', ordered: false, maxRetransmits: 0 });
+    const serverProducer = fixture.dataProducers.get(dataProducer.id)!;
+    assert.equal(serverProducer.sctpStreamParameters?.ordered, false);
+    assert.equal(serverProducer.sctpStreamParameters?.maxRetransmits, 0);
+    const { dataConsumer, received } = await client.consumeData(dataProducer.id);
+    const serverConsumer = fixture.dataConsumers.get(dataConsumer.id)!;
+    assert.equal(serverConsumer.sctpStreamParameters?.ordered, false);
+    assert.equal(serverConsumer.sctpStreamParameters?.maxRetransmits, 0);
+    assert.equal(dataConsumer.sctpStreamParameters.ordered, false);
+    // A burst: an unreliable channel may drop some under pressure, but must deliver and never stall.
+    for (let i = 0; i < 500; i++) dataProducer.send(`u${i}`);
+    await waitUntil('100 of the burst at the client', 20_000, () => received.texts.length >= 100);
+    assert.ok(received.texts.every((t) => /^u\d+$/.test(t)), 'messages arrive intact');
+    assert.ok(new Set(received.texts).size === received.texts.length, 'no message delivered twice');
+    await sleep(1000);
+    for (let i = 0; i < 10; i++) {
+      dataProducer.send(`later${i}`);
+      await sleep(50);
+    }
+    await waitUntil('8 of 10 paced messages', 10_000, () => received.texts.filter((t) => t.startsWith('later')).length >= 8);
   });
 
   test('file: 5 MiB from the client in 16 KiB chunks, paced by bufferedAmount, arrives intact', { timeout: 60_000 }, async () => {

@@ -2,7 +2,7 @@
  * Bad input on a live SCTP association: a raw peer (our own ICE/DTLS/SCTP, see
  * e2e/lib/raw-peer.ts) sends malformed SCTP packets inside DTLS, oversized
  * messages, DCEP OPENs on taken and free streams, and messages on streams with
- * no DataProducer. After each, the association and the worker are still up
+ * no DataProducer (never opened, or closed). After each, the association and the worker are still up
  * and messages still flow both ways:
  *   raw peer → DataProducer (stream 1) → DirectTransport DataConsumer
  *   DirectTransport DataProducer → SCTP DataConsumer → raw peer
@@ -22,6 +22,7 @@ const MAX_MESSAGE_SIZE = 4096;
 const PRODUCER_STREAM = 1;
 const FREE_STREAM = 4;
 const UNKNOWN_STREAM = 6;
+const CLOSED_STREAM = 8;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -100,6 +101,7 @@ describe('SCTP bad input on a live WebRtcTransport', () => {
     assert.notEqual(consumerStream, -1);
     assert.notEqual(consumerStream, FREE_STREAM);
     assert.notEqual(consumerStream, UNKNOWN_STREAM);
+    assert.notEqual(consumerStream, CLOSED_STREAM);
   });
 
   after(() => {
@@ -177,10 +179,20 @@ describe('SCTP bad input on a live WebRtcTransport', () => {
 
   test('messages above maxSctpMessageSize', async () => {
     const big = Buffer.alloc(MAX_MESSAGE_SIZE + 1, 0x61);
+    const tooLarge0 = (await dropped())['sctp-message-too-large'] ?? 0;
+    const received0 = atDirect.length;
     // From the raw peer (its own limit is 256 KiB): the SFU must refuse it, never truncate it.
     assert.equal(peer.sendSctpMessage(PRODUCER_STREAM, PPID.binary, big), 'ok');
     await assertAlive('oversize-in');
     assert.ok(!atDirect.some((m) => m.length > MAX_MESSAGE_SIZE), 'oversized message forwarded');
+    // Refused on purpose and counted, not lost: exactly one drop, and only assertAlive's message went through.
+    assert.equal((await dropped())['sctp-message-too-large'] ?? 0, tooLarge0 + 1);
+    assert.equal(atDirect.length, received0 + 1);
+    // One byte under the limit still passes whole.
+    const largest = Buffer.alloc(MAX_MESSAGE_SIZE, 0x62);
+    assert.equal(peer.sendSctpMessage(PRODUCER_STREAM, PPID.binary, largest), 'ok');
+    await waitFor('the largest allowed message at the DirectTransport', () => atDirect.some((m) => m.length === MAX_MESSAGE_SIZE));
+    assert.equal((await dropped())['sctp-message-too-large'] ?? 0, tooLarge0 + 1);
     // From Node: a DirectTransport DataProducer throws TypeError synchronously.
     assert.throws(() => directProducer.send(big), TypeError);
     // And an SCTP DataConsumer's send() rejects.
@@ -236,6 +248,42 @@ describe('SCTP bad input on a live WebRtcTransport', () => {
     }
     assert.equal(count, before + 1);
     await assertAlive('unknown-stream');
+  });
+
+  test("a message on the stream of a closed DataProducer is dropped and counted; other streams go on", async () => {
+    const streamId = CLOSED_STREAM;
+    const closing = await transport.produceData({ sctpStreamParameters: { streamId, ordered: true }, label: 'to-close' });
+    const consumer = await direct.consumeData({ dataProducerId: closing.id });
+    const got: string[] = [];
+    consumer.on('message', (data: Buffer) => got.push(data.toString()));
+    assert.equal(peer.sendSctpMessage(streamId, PPID.string, Buffer.from('while-open')), 'ok');
+    await waitFor('a message while the DataProducer is open', () => got.includes('while-open'));
+
+    const consumerClosed = new Promise<void>((resolve) => consumer.once('dataproducerclose', () => resolve()));
+    closing.close();
+    await consumerClosed;
+    const before = (await dropped())['sctp-message-unknown-stream'] ?? 0;
+    // Sent at once, while the stream's reset (RFC 6525, from the close) may still be under way:
+    // it must reach the SFU and be counted, not stall in the stream (association.reset.test.ts).
+    assert.equal(peer.sendSctpMessage(streamId, PPID.string, Buffer.from('after-close')), 'ok');
+    let count = before;
+    const end = Date.now() + 3000;
+    while (count === before && Date.now() < end) {
+      await sleep(50);
+      count = (await dropped())['sctp-message-unknown-stream'] ?? 0;
+    }
+    assert.equal(count, before + 1);
+    assert.ok(!got.includes('after-close'), 'delivered after its DataProducer closed');
+    // The association, the worker and the other streams are untouched (assertAlive uses stream 1 and the consumer's stream).
+    await assertAlive('closed-stream');
+    // And the stream can be used again by a new DataProducer.
+    const reopened = await transport.produceData({ sctpStreamParameters: { streamId, ordered: true }, label: 'reopened' });
+    const again: string[] = [];
+    (await direct.consumeData({ dataProducerId: reopened.id })).on('message', (data: Buffer) => again.push(data.toString()));
+    assert.equal(peer.sendSctpMessage(streamId, PPID.string, Buffer.from('reopened')), 'ok');
+    await waitFor('a message on the reused stream', () => again.includes('reopened'));
+    assert.ok(!again.includes('after-close'));
+    reopened.close();
   });
 
   test('after everything: consent still answered, stats readable', async () => {

@@ -94,6 +94,17 @@ export function classifyDtlsDatagram(buf: Buffer): DtlsDatagramKind {
   return inspect ? 'inspect' : 'forward';
 }
 
+/**
+ * True when a datagram that classifyDtlsDatagram did not call 'malformed'
+ * holds an epoch-0 handshake record. Allocation-free, for the same reason.
+ */
+export function hasPlaintextHandshakeRecord(buf: Buffer): boolean {
+  for (let off = 0; off + DTLS_RECORD_HEADER_LENGTH <= buf.length; off += DTLS_RECORD_HEADER_LENGTH + buf.readUInt16BE(off + 11)) {
+    if (buf[off] === CT_HANDSHAKE && buf.readUInt16BE(off + 3) === 0) return true;
+  }
+  return false;
+}
+
 /** Splits a datagram into records; fragments are views into `buf`. */
 export function parseDtlsRecords(buf: Buffer): DtlsRecord[] | undefined {
   if (classifyDtlsDatagram(buf) === 'malformed') return undefined;

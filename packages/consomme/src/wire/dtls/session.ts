@@ -6,9 +6,12 @@
 //  - malformed datagrams are filtered before werift sees them (it throws on some);
 //  - alerts are handled here (werift ignores fatal alerts and treats any
 //    alert, including unauthenticated plaintext ones, as a close);
-//  - a ClientHello after the handshake is dropped (werift would silently
-//    renegotiate and replace the keys), and so is a repeated HelloVerifyRequest
-//    (werift's client throws on one, e.g. when a datagram is duplicated);
+//  - once connected, plaintext (epoch-0) handshake records are dropped: werift
+//    would silently renegotiate and replace the keys on a ClientHello anywhere
+//    in one (not only as its first message), and the only epoch-0 handshake a
+//    peer may still send then is a retransmitted flight that werift ignores;
+//    a repeated HelloVerifyRequest is dropped too (werift's client throws on
+//    one, e.g. when a datagram is duplicated);
 //  - the peer's signatures and Finished are verified (werift checks neither);
 //  - close() sends close_notify (werift's close only closes its transport);
 //  - a handshake deadline with an unref'd timer.
@@ -19,7 +22,7 @@ import { authenticatePeer } from './peer-auth.js';
 import {
   ALERT_CLOSE_NOTIFY,
   classifyDtlsDatagram,
-  isClientHelloRecord,
+  hasPlaintextHandshakeRecord,
   isHelloVerifyRequestRecord,
   parseDtlsAlert,
   parseDtlsRecords,
@@ -200,11 +203,11 @@ export class DtlsSession {
       }
       const kind = classifyDtlsDatagram(buf);
       if (kind === 'malformed') return this.#drop();
-      if (kind === 'forward') return this.#feed(buf);
+      if (kind === 'forward' && !(this.#sock.connected && hasPlaintextHandshakeRecord(buf))) return this.#feed(buf);
       for (const record of parseDtlsRecords(buf) ?? []) {
         if (this.#detached) break;
         if (record.contentType === 'alert') this.#onAlertRecord(record);
-        else if (isClientHelloRecord(record) && this.#sock.connected) this.#drop();
+        else if (record.contentType === 'handshake' && record.epoch === 0 && this.#sock.connected) this.#drop();
         else if (isHelloVerifyRequestRecord(record) && sentCookieHello(this.#sock)) this.#drop();
         else this.#feed(serializeDtlsRecord(record));
       }

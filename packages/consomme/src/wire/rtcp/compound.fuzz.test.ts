@@ -38,16 +38,21 @@ const input = fc.oneof(
   { arbitrary: mutatedCompound, weight: 3 },
 );
 
-test('parseRtcpCompound: never throws; what parses re-serializes identically', () => {
+test('parseRtcpCompound: never throws; what parses re-serializes identically', (t) => {
+  let parsed = 0;
   fc.assert(
     fc.property(input, (buf) => {
       const packets = parseRtcpCompound(buf);
       if (packets === undefined) return;
+      parsed++;
       assert.equal(rtcpCompoundByteLength(packets), buf.length);
       assert.ok(serializeRtcpCompound(packets).equals(buf));
     }),
     { numRuns: 100_000 },
   );
+  t.diagnostic(`${parsed} of 100000 parsed`);
+  // A floor: most mutated compounds still parse (random bytes almost never do).
+  assert.ok(parsed > 30_000, `${parsed} of 100000 parsed`);
 });
 
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });

@@ -21,7 +21,7 @@
  */
 import { SafeEmitter } from './events.js';
 import { CHUNK_INIT, CHUNK_SHUTDOWN, inspectSctpPacket } from './packet.js';
-import { enqueueMessage } from './outbound.js';
+import { enqueueMessage, FRAGMENT_SIZE, type OutboundOptions } from './outbound.js';
 import { basePpid, isPartialPpid, userPayload, wirePayload } from './ppid.js';
 import { installReceiveGuards, type ReceiveGuards } from './receive-guards.js';
 import { countDrop, newStats, type SctpDropReason, type SctpStats } from './stats.js';
@@ -65,6 +65,12 @@ export interface SctpAssociationEvents {
 
 const ENGINE_SHUTDOWN_STATES = new Set([6, 7, 8]);
 
+interface HeldMessage {
+  ppid: number;
+  data: Buffer;
+  outbound: OutboundOptions;
+}
+
 export class SctpAssociation extends SafeEmitter<SctpAssociationEvents> {
   readonly maxMessageSize: number;
   readonly sendBufferSize: number;
@@ -84,6 +90,14 @@ export class SctpAssociation extends SafeEmitter<SctpAssociationEvents> {
   readonly #partials = new Map<number, { parts: Buffer[]; bytes: number }>();
   /** Chunks queued or in flight: bounded so that the per-SACK recount stays cheap with tiny messages. */
   #bufferedChunks = 0;
+  /**
+   * Messages for streams whose outgoing reset (RFC 6525) is not acknowledged yet. The peer
+   * restarts such a stream at the request's last TSN and then expects SSN 0, but werift
+   * restarts our SSN only when the response arrives: a message sent in between would carry
+   * the old SSN and stall the reused stream at the receiver for good. So they wait here
+   * (usrsctp and dcsctp also pause a stream being reset).
+   */
+  readonly #held = new Map<number, HeldMessage[]>();
 
   constructor(options: SctpAssociationOptions) {
     super(() => this.#stats.listenerErrors++);
@@ -110,6 +124,8 @@ export class SctpAssociation extends SafeEmitter<SctpAssociationEvents> {
     sctp.onReceive.subscribe((streamId, ppid, data) => this.#deliver(streamId, ppid, data));
     sctp.stateChanged.connected.subscribe(() => this.#setState('connected'));
     sctp.stateChanged.closed.subscribe(() => this.#onEngineClosed());
+    // Runs inside werift's response handling, before it forgets the request: look once it has.
+    sctp.onReconfigStreams.subscribe(() => queueMicrotask(() => this.#releaseHeld()));
     sctp.onSackReceived = async () => {
       forwardTsnOnSack();
       this.#afterSack();
@@ -160,9 +176,33 @@ export class SctpAssociation extends SafeEmitter<SctpAssociationEvents> {
     this.#bufferedChunks += Math.max(1, Math.ceil(size / 1200));
     this.#bufferedDirty = true;
     this.#stats.messagesSent++;
-    enqueueMessage(this.#sctp, streamId, wire.ppid, wire.data, { expiry, maxRetransmits, ordered: opts.ordered });
+    const outbound = { expiry, maxRetransmits, ordered: opts.ordered };
+    const held = this.#held.get(streamId);
+    if (held !== undefined || this.#resetPending(streamId)) {
+      if (held !== undefined) held.push({ ppid: wire.ppid, data: wire.data, outbound });
+      else this.#held.set(streamId, [{ ppid: wire.ppid, data: wire.data, outbound }]);
+      return 'ok';
+    }
+    enqueueMessage(this.#sctp, streamId, wire.ppid, wire.data, outbound);
     this.#sctp.transmit().catch(() => this.#stats.engineErrors++);
     return 'ok';
+  }
+
+  #resetPending(streamId: number): boolean {
+    return this.#sctp.reconfigQueue.includes(streamId) || (this.#sctp.reconfigRequest?.streams.includes(streamId) ?? false);
+  }
+
+  /** Sends, in order, what waited for streams whose reset is now done (their SSN starts again at 0). */
+  #releaseHeld(): void {
+    if (this.#closed || this.#held.size === 0) return;
+    let released = false;
+    for (const [streamId, messages] of this.#held) {
+      if (this.#resetPending(streamId)) continue;
+      this.#held.delete(streamId);
+      for (const m of messages) enqueueMessage(this.#sctp, streamId, m.ppid, m.data, m.outbound);
+      released = true;
+    }
+    if (released) this.#sctp.transmit().catch(() => this.#stats.engineErrors++);
   }
 
   /** RFC 6525 outgoing SSN reset of our side of these streams (a data channel closing). */
@@ -266,6 +306,13 @@ export class SctpAssociation extends SafeEmitter<SctpAssociationEvents> {
         byStream.set(c.streamId, (byStream.get(c.streamId) ?? 0) + n);
       }
     }
+    for (const [streamId, messages] of this.#held) {
+      for (const m of messages) {
+        total += m.data.length;
+        chunks += Math.max(1, Math.ceil(m.data.length / FRAGMENT_SIZE));
+        byStream.set(streamId, (byStream.get(streamId) ?? 0) + m.data.length);
+      }
+    }
     this.#bufferedByStream = byStream;
     this.#bufferedTotal = total;
     this.#bufferedChunks = chunks;
@@ -296,6 +343,7 @@ export class SctpAssociation extends SafeEmitter<SctpAssociationEvents> {
   #teardown(): void {
     this.#clearTimers();
     this.#partials.clear();
+    this.#held.clear();
     this.#guards.clear();
   }
 

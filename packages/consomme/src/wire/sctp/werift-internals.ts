@@ -62,6 +62,10 @@ export interface WeriftSctp {
   outboundQueue: WeriftChunk[];
   sentQueue: WeriftChunk[];
   reconfigQueue: number[];
+  /** Our outgoing SSN reset request awaiting its response. */
+  reconfigRequest?: { streams: number[] } | undefined;
+  /** Fired when streams were reset: the peer's (incoming) or ours (on the response). */
+  onReconfigStreams: WeriftEvent<[number[]]>;
   forwardTsnChunk?: WeriftForwardTsn | undefined;
   advancedPeerAckTsn: number;
   lastSackedTsn: number;
