@@ -118,6 +118,7 @@ describe('bad input to a live transport', { timeout: 120_000 }, () => {
       // its malformed STUN frame are each dropped and counted once.
       assert.equal(grew('rtp-from-unknown-tuple'), 1, `TCP RTP frame counted: ${JSON.stringify({ before, afterTcp })}`);
       assert.equal(grew('stun-malformed'), 1, `TCP STUN junk counted: ${JSON.stringify({ before, afterTcp })}`);
+      assert.equal(grew('tcp-empty-frame'), 1, `the empty TCP frame counted: ${JSON.stringify({ before, afterTcp })}`);
 
       const [stats] = await server.getStats();
       const dropped = stats!.dropped;

@@ -132,6 +132,9 @@ describe('WebRtcTransport options and events with a live endpoint', { timeout: 6
     assert.equal((await stats()).availableOutgoingBitrate, 800_000);
     transport.close();
     plain.close();
+    for (const bad of [0, -1, Number.NaN, '600000']) {
+      await assert.rejects(router.createWebRtcTransport({ listenInfos: LISTEN, initialAvailableOutgoingBitrate: bad as number }), TypeError);
+    }
   });
 
   test('sctpSendBufferSize is validated and bounds the association send buffer', async () => {

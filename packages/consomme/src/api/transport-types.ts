@@ -113,6 +113,9 @@ export interface WebRtcTransportStats {
   probationBytesSent: number;
   probationSendBitrate: number;
   availableOutgoingBitrate?: number;
+  /** Set by setMaxOutgoingBitrate / setMinOutgoingBitrate (absent when 0). */
+  maxOutgoingBitrate?: number;
+  minOutgoingBitrate?: number;
   availableIncomingBitrate?: number;
   maxIncomingBitrate?: number;
   iceRole: IceRole;

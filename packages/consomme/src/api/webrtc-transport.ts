@@ -158,6 +158,9 @@ export function normalizeWebRtcTransportOptions(options: WebRtcTransportOptions)
   const iceConsentTimeout = options.iceConsentTimeout ?? 30;
   if (typeof iceConsentTimeout !== 'number' || iceConsentTimeout < 0) throw new TypeError('wrong iceConsentTimeout');
   const initialAvailableOutgoingBitrate = options.initialAvailableOutgoingBitrate ?? 600000;
+  if (typeof initialAvailableOutgoingBitrate !== 'number' || !Number.isFinite(initialAvailableOutgoingBitrate) || initialAvailableOutgoingBitrate <= 0) {
+    throw new TypeError('wrong initialAvailableOutgoingBitrate');
+  }
   const enableSctp = options.enableSctp ?? false;
   const numSctpStreams = options.numSctpStreams ?? { OS: 1024, MIS: 1024 };
   for (const key of ['OS', 'MIS'] as const) {

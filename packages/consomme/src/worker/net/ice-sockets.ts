@@ -103,12 +103,15 @@ function onTcpConnection(socket: TcpSocket, id: string, localAddress: string, lo
   socket.setNoDelay(true);
   socket.on('data', (chunk: Buffer) =>
     sink.guard('tcp data', () => {
+      const emptyBefore = deframer.emptyFrames;
       const frames = deframer.push(chunk);
       if (frames === undefined) {
         sink.dropped('tcp-bad-framing');
         socket.destroy();
         return;
       }
+      // RFC 4571 allows a zero-length frame; it carries nothing, count it as dropped.
+      for (let i = deframer.emptyFrames - emptyBefore; i > 0; i--) sink.dropped('tcp-empty-frame');
       for (const frame of frames) sink.datagram(tuple, frame);
     }),
   );
