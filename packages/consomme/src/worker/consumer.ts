@@ -211,7 +211,11 @@ export class WorkerConsumer implements RequestHandler {
     if (spatial === selector.targetSpatial && temporal === selector.targetTemporal) return;
     // Urgent (the link is losing packets): a simulcast consumer going down forwards nothing
     // until the lower stream's keyframe instead of the stream the link cannot carry.
-    if (urgent && this.type === 'simulcast' && selector.currentSpatial > Math.min(spatial, this.#preferredSpatial)) selector.reset();
+    if (urgent && this.type === 'simulcast' && selector.currentSpatial > Math.min(spatial, this.#preferredSpatial)) {
+      selector.reset();
+      // Retransmitting the stream being left only adds to the congestion: nothing will decode it.
+      this.#buffer?.clear();
+    }
     const needKeyFrame = selector.setTarget(Math.min(spatial, this.#preferredSpatial), Math.min(temporal, this.#preferredTemporal));
     if (needKeyFrame && this.active) this.#host.requestKeyFrame(this);
     if (spatial < 0) this.#reportLayers();
