@@ -170,7 +170,7 @@ describe('app server: bad input from one client', { timeout: 60_000 }, () => {
       ],
       ['produce with no encodings', 'INVALID_PARAMETERS', { method: 'produce', data: { transportId: own.id, kind: 'audio', rtpParameters: { ...goodRtp, encodings: [] }, source: 'mic' } }],
       [
-        'produce simulcast (two encodings)',
+        'produce audio with two encodings',
         'INVALID_PARAMETERS',
         { method: 'produce', data: { transportId: own.id, kind: 'audio', rtpParameters: { ...goodRtp, encodings: [{ ssrc: 1 }, { ssrc: 2 }] }, source: 'mic' } },
       ],

@@ -284,6 +284,8 @@ export abstract class Transport<
     validateRtpParameters(rtpParameters);
     if (rtpParameters.codecs.length === 0) throw new TypeError('empty rtpParameters.codecs');
     if (!rtpParameters.encodings || rtpParameters.encodings.length === 0) throw new TypeError('empty rtpParameters.encodings');
+    // Audio has no layers to choose among: several encodings would interleave unrelated streams.
+    if (kind === 'audio' && rtpParameters.encodings.length > 1) throw new TypeError('an audio producer takes one encoding');
     // One CNAME for every producer of the transport (the endpoint's, or a random one when it
     // sent none, as Chromium's rid-based simulcast offers have no a=ssrc lines): consumers need
     // it, mediasoup-client builds its msid from it.

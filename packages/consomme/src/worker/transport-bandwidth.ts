@@ -157,6 +157,9 @@ export class TransportBandwidth {
     if (!this.#feedbackSeen) return;
     if (now - this.#lastAllocationMs >= ALLOCATE_INTERVAL_MS) this.allocate(now);
     if (!this.#probe) {
+      // No probing into a link that is losing packets or just fell: the burst would push out
+      // the keyframe a consumer is switching down on.
+      if (now < this.#holdUpSwitchUntil || this.#bwe.state.lossFraction > LOSSY) return;
       const cluster = this.#bwe.nextProbe(now);
       if (!cluster) return;
       this.#probe = { cluster, startMs: now, sentBytes: 0, packets: 0 };
