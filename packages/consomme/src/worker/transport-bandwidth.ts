@@ -118,14 +118,14 @@ export class TransportBandwidth {
     // coming down, what arrives is the measure); a rise waits for the regular pass.
     const lossy = this.#bwe.state.lossFraction > LOSSY && now - this.#lastAllocationMs >= LOSSY_REALLOCATE_MS;
     if (first || lossy || estimate < this.#lastAllocatedEstimate * 0.9) {
-      if (lossy) this.#holdUpSwitchUntil = now + HOLD_AFTER_DROP_MS;
-      if (!first && estimate < this.#lastAllocatedEstimate * 0.6) this.#holdUpSwitchUntil = now + HOLD_AFTER_DROP_MS;
+      const bigDrop = !first && estimate < this.#lastAllocatedEstimate * 0.6;
+      if (lossy || bigDrop) this.#holdUpSwitchUntil = now + HOLD_AFTER_DROP_MS;
       if (!first && now - this.#lastUpSwitchMs < FAILED_SWITCH_WINDOW_MS) {
         this.#headroom = Math.min(MAX_HEADROOM, this.#headroom * 1.25);
         this.#lastFailedSwitchMs = now;
         this.#lastUpSwitchMs = -Infinity;
       }
-      this.allocate(now);
+      this.allocate(now, lossy || bigDrop);
     }
   }
 
@@ -191,7 +191,7 @@ export class TransportBandwidth {
    * Shares the estimate: first what non-layered consumers send (they cannot
    * adapt), the rest among layered consumers by priority.
    */
-  allocate(now: number): void {
+  allocate(now: number, congested = false): void {
     const layered: BandwidthConsumer[] = [];
     let fixed = 0;
     for (const consumer of this.#host.consumers()) {
@@ -233,9 +233,9 @@ export class TransportBandwidth {
       if (granted.spatial > before.currentSpatial || (granted.spatial === before.currentSpatial && granted.temporal > before.currentTemporal)) {
         if (before.currentSpatial >= 0) this.#lastUpSwitchMs = now;
       }
-      // Under heavy loss a consumer moving down stops sending its current layer at once: the
-      // link cannot carry it, and the lower layer's keyframe must not queue behind it.
-      consumer.setTargetLayers(granted.spatial, granted.temporal, loss > LOSSY);
+      // Under heavy loss or a big drop, a consumer moving down stops sending its current layer at
+      // once: the link cannot carry it, and the lower layer's keyframe must not queue behind it.
+      consumer.setTargetLayers(granted.spatial, granted.temporal, congested || loss > LOSSY);
     }
     this.#bwe.setDesiredBitrate(result.desiredBitrate + fixed);
     if (this.#traceBwe) {
