@@ -12,26 +12,18 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { types } from 'consomme';
-import { launchChromium, openClientPage, sleep, startPageServer } from '../lib/browser.js';
+import { sleep, useClientPages } from '../lib/browser.js';
 import { SfuFixture } from '../lib/sfu-fixture.js';
 import { limitUdpFromPorts, type Bottleneck } from '../lib/bottleneck.js';
 
-let browser: Browser;
-let pages: { url: string; close: () => Promise<void> };
-
-before(async () => {
+before(() => {
   execFileSync('tc', ['-V']); // fails clearly when iproute2 is missing (.ci/run installs it)
-  browser = await launchChromium();
-  pages = await startPageServer();
 });
 
-after(async () => {
-  await browser?.close();
-  await pages?.close();
-});
+const openPage = useClientPages();
 
 interface Sample {
   framesDecoded: number;
@@ -53,9 +45,9 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
 describe('a 300 kbit/s bottleneck on one consumer', { timeout: 180_000 }, () => {
   test('the limited consumer drops to the lowest layer and keeps decoding, then climbs back; the other keeps the top layer', async () => {
     const fixture = await new SfuFixture().start();
-    const a = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
-    const b = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
-    const c = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+    const a = await openPage((m, d) => fixture.handle(m, d));
+    const b = await openPage((m, d) => fixture.handle(m, d));
+    const c = await openPage((m, d) => fixture.handle(m, d));
     let bottleneck: Bottleneck | undefined;
     const cLayers: number[] = [];
     try {

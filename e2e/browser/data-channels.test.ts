@@ -5,22 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openClientPage, sleep, startPageServer } from '../lib/browser.js';
+import type { Page } from 'playwright-core';
+import { sleep, useClientPages } from '../lib/browser.js';
 import { SfuFixture } from '../lib/sfu-fixture.js';
 
-let browser: Browser;
-let pages: { url: string; close: () => Promise<void> };
-
-before(async () => {
-  browser = await launchChromium();
-  pages = await startPageServer();
-});
-
-after(async () => {
-  await browser?.close();
-  await pages?.close();
-});
+const openPage = useClientPages();
 
 async function waitReceived(page: Page, id: string, done: (r: { texts: string[]; bytes: number }) => boolean, timeoutMs: number): Promise<{ texts: string[]; bytes: number; sha256: string }> {
   const deadline = Date.now() + timeoutMs;
@@ -39,8 +28,8 @@ describe('data channels with Chromium', { timeout: 120_000 }, () => {
 
   before(async () => {
     fixture = await new SfuFixture().start();
-    a = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
-    b = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+    a = await openPage((m, d) => fixture.handle(m, d));
+    b = await openPage((m, d) => fixture.handle(m, d));
   });
 
   after(async () => {

@@ -4,9 +4,9 @@
  * Run per video codec.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openClientPage, sleep, startPageServer } from '../lib/browser.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { sleep, useClientPages } from '../lib/browser.js';
 import { SfuFixture } from '../lib/sfu-fixture.js';
 import type { types } from 'consomme';
 
@@ -22,18 +22,7 @@ const CODECS: Record<string, types.RtpCodecCapability> = {
   AV1: { kind: 'video', mimeType: 'video/AV1', clockRate: 90000 },
 };
 
-let browser: Browser;
-let pages: { url: string; close: () => Promise<void> };
-
-before(async () => {
-  browser = await launchChromium();
-  pages = await startPageServer();
-});
-
-after(async () => {
-  await browser?.close();
-  await pages?.close();
-});
+const openPage = useClientPages();
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -55,8 +44,8 @@ for (const [name, codec] of Object.entries(CODECS)) {
       const fixture = await new SfuFixture({
         mediaCodecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }, codec],
       }).start();
-      const a = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
-      const b = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+      const a = await openPage((m, d) => fixture.handle(m, d));
+      const b = await openPage((m, d) => fixture.handle(m, d));
       try {
         // Debian's Chromium 156 encodes all four; if a Chromium ever lacks one, fail with the evidence, never skip.
         if (!(await canEncode(a, codec.mimeType))) {
@@ -115,8 +104,8 @@ for (const mime of ['audio/PCMU', 'audio/PCMA']) {
           { kind: 'audio', mimeType: mime, clockRate: 8000 },
         ],
       }).start();
-      const a = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
-      const b = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+      const a = await openPage((m, d) => fixture.handle(m, d));
+      const b = await openPage((m, d) => fixture.handle(m, d));
       try {
         const ids = await a.evaluate((m) => (window as any).msTest.produce({ video: false, audioCodec: m }), mime);
         const audio = await b.evaluate((id) => (window as any).msTest.consume(id), ids.audio);

@@ -6,24 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import type { EventEmitter } from 'node:events';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { types } from 'consomme';
-import { launchChromium, openClientPage, sleep, startPageServer } from '../lib/browser.js';
+import { sleep, useClientPages } from '../lib/browser.js';
 import { SfuFixture } from '../lib/sfu-fixture.js';
 
-let browser: Browser;
-let pages: { url: string; close: () => Promise<void> };
-
-before(async () => {
-  browser = await launchChromium();
-  pages = await startPageServer();
-});
-
-after(async () => {
-  await browser?.close();
-  await pages?.close();
-});
+const openPage = useClientPages();
 
 /** Resolves with the first emitted event that `accept` returns a value for; rejects after `ms`. */
 function nextEvent<T>(emitter: EventEmitter, event: string, ms: number, accept: (...args: any[]) => T | undefined, log: string[]): Promise<T> {
@@ -56,8 +45,8 @@ interface Call {
 /** Two pages, each producing one tone through the SFU: A loud, B silent. */
 async function call(): Promise<Call> {
   const fixture = await new SfuFixture().start();
-  const a = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
-  const b = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+  const a = await openPage((m, d) => fixture.handle(m, d));
+  const b = await openPage((m, d) => fixture.handle(m, d));
   const aId = await a.evaluate(() => (window as any).msTest.produceTone({ gain: 0.5 }));
   const bId = await b.evaluate(() => (window as any).msTest.produceTone({ gain: 0 }));
   return {
@@ -176,8 +165,8 @@ describe('ActiveSpeakerObserver with Chromium', { timeout: 90_000 }, () => {
 describe("Chromium's fake microphone against a silent producer", { timeout: 90_000 }, () => {
   test('AudioLevelObserver reports the fake microphone and ActiveSpeakerObserver picks it', async () => {
     const fixture = await new SfuFixture().start();
-    const a = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
-    const b = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+    const a = await openPage((m, d) => fixture.handle(m, d));
+    const b = await openPage((m, d) => fixture.handle(m, d));
     try {
       // A: the real fake-device microphone (a beeping tone). B: a producer that sends digital silence.
       const { audio: micId } = await a.evaluate(() => (window as any).msTest.produce({ video: false }));

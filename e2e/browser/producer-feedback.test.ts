@@ -8,25 +8,14 @@
  * climbs again when it is lifted.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openClientPage, sleep, startPageServer } from '../lib/browser.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { sleep, useClientPages } from '../lib/browser.js';
 import { SfuFixture } from '../lib/sfu-fixture.js';
 import { outboundSample, TRANSPORT_CC_URI, waitForRate, type OutboundSample } from '../lib/send-rate.js';
 import { limitUdpToPorts } from '../lib/bottleneck.js';
 
-let browser: Browser;
-let pages: { url: string; close: () => Promise<void> };
-
-before(async () => {
-  browser = await launchChromium();
-  pages = await startPageServer();
-});
-
-after(async () => {
-  await browser?.close();
-  await pages?.close();
-});
+const openPage = useClientPages();
 
 /** The page's send transport stats, reduced to what the test reads. */
 function sample(page: Page): Promise<OutboundSample> {
@@ -36,7 +25,7 @@ function sample(page: Page): Promise<OutboundSample> {
 describe('producer-side feedback to Chromium', { timeout: 90_000 }, () => {
   test('transport-cc feedback drives availableOutgoingBitrate, and setMaxIncomingBitrate caps the send rate', async () => {
     const fixture = await new SfuFixture().start();
-    const page = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+    const page = await openPage((m, d) => fixture.handle(m, d));
     try {
       const ids = await page.evaluate(() => (window as any).msTest.produce({ audio: false }));
       // 720p: the fake camera's simple picture then needs well over 300 kbps.
@@ -94,7 +83,7 @@ describe('producer-side feedback to Chromium', { timeout: 90_000 }, () => {
 
   test('availableOutgoingBitrate tracks a bottleneck on the uplink', async () => {
     const fixture = await new SfuFixture().start();
-    const page = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+    const page = await openPage((m, d) => fixture.handle(m, d));
     let bottleneck: ReturnType<typeof limitUdpToPorts> | undefined;
     try {
       const ids = await page.evaluate(() => (window as any).msTest.produce({ audio: false }));

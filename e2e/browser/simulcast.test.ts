@@ -6,24 +6,13 @@
  * within 3 s each, without decoding stalling for a second.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { types } from 'consomme';
-import { launchChromium, openClientPage, sleep, startPageServer } from '../lib/browser.js';
+import { sleep, useClientPages } from '../lib/browser.js';
 import { SfuFixture, DEFAULT_CODECS } from '../lib/sfu-fixture.js';
 
-let browser: Browser;
-let pages: { url: string; close: () => Promise<void> };
-
-before(async () => {
-  browser = await launchChromium();
-  pages = await startPageServer();
-});
-
-after(async () => {
-  await browser?.close();
-  await pages?.close();
-});
+const openPage = useClientPages();
 
 interface Sample {
   framesDecoded: number;
@@ -109,8 +98,8 @@ async function runLayerSwitches(fixture: SfuFixture, a: Page, b: Page, produceOp
 describe('simulcast and SVC layers with Chromium', { timeout: 240_000 }, () => {
   test('VP8 simulcast (3 rids): preferred spatial layer 0, 1, 2 gives 320, 640, 1280 wide frames', async () => {
     const fixture = await new SfuFixture().start();
-    const a = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
-    const b = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+    const a = await openPage((m, d) => fixture.handle(m, d));
+    const b = await openPage((m, d) => fixture.handle(m, d));
     try {
       await runLayerSwitches(
         fixture,
@@ -141,8 +130,8 @@ describe('simulcast and SVC layers with Chromium', { timeout: 240_000 }, () => {
       { kind: 'video', mimeType: 'video/VP9', clockRate: 90000, parameters: { 'profile-id': 0, 'x-google-start-bitrate': 1500 } },
     ];
     const fixture = await new SfuFixture({ mediaCodecs: codecs }).start();
-    const a = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
-    const b = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+    const a = await openPage((m, d) => fixture.handle(m, d));
+    const b = await openPage((m, d) => fixture.handle(m, d));
     try {
       await runLayerSwitches(fixture, a, b, { videoCodec: 'video/VP9', videoEncodings: [{ scalabilityMode: mode }] }, 'svc');
     } catch (error) {

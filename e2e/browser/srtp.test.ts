@@ -3,30 +3,18 @@
  * DTLS-SRTP, Chromium must negotiate it, and media must flow.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchChromium, openClientPage, sleep, startPageServer } from '../lib/browser.js';
+import { describe, test } from 'node:test';
+import { sleep, useClientPages } from '../lib/browser.js';
 import { SfuFixture } from '../lib/sfu-fixture.js';
 
-let browser: Browser;
-let pages: { url: string; close: () => Promise<void> };
-
-before(async () => {
-  browser = await launchChromium();
-  pages = await startPageServer();
-});
-
-after(async () => {
-  await browser?.close();
-  await pages?.close();
-});
+const openPage = useClientPages();
 
 describe('SRTP crypto suites with Chromium', { timeout: 90_000 }, () => {
   for (const suite of ['AEAD_AES_256_GCM', 'AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80'] as const) {
     test(`${suite} is negotiated and carries video`, async () => {
       const fixture = await new SfuFixture({ transportOptions: { srtpCryptoSuites: [suite] } }).start();
-      const a = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
-      const b = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+      const a = await openPage((m, d) => fixture.handle(m, d));
+      const b = await openPage((m, d) => fixture.handle(m, d));
       try {
         const ids = await a.evaluate(() => (window as any).msTest.produce({ audio: false }));
         const video = await b.evaluate((id) => (window as any).msTest.consume(id), ids.video);
@@ -51,7 +39,7 @@ describe('SRTP crypto suites with Chromium', { timeout: 90_000 }, () => {
 
   test('with every suite offered, the AEAD_AES_256_GCM preference wins', async () => {
     const fixture = await new SfuFixture().start();
-    const a = await openClientPage(browser, pages.url, (m, d) => fixture.handle(m, d));
+    const a = await openPage((m, d) => fixture.handle(m, d));
     try {
       await a.evaluate(() => (window as any).msTest.produce({ audio: true, video: false }));
       const transport = [...fixture.transports.values()][0]!;

@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 /**
  * Debian's Chromium under playwright-core, pages served from 127.0.0.1, and
  * the unmodified mediasoup-client bundled with esbuild. Recipes from
@@ -94,6 +95,25 @@ export async function openClientPage(
   await page.goto(url);
   await page.waitForFunction(() => typeof (window as any).msTest === 'object');
   return page;
+}
+
+/**
+ * For a test file: one Chromium and one page server for all its tests
+ * (started in `before`, closed in `after`); returns a function that opens
+ * a page wired to a fixture's request handler.
+ */
+export function useClientPages(extraArgs: string[] = []): (handle: (method: string, data: unknown) => Promise<unknown>) => Promise<Page> {
+  let browser: Browser | undefined;
+  let pages: { url: string; close: () => Promise<void> } | undefined;
+  before(async () => {
+    browser = await launchChromium(extraArgs);
+    pages = await startPageServer();
+  });
+  after(async () => {
+    await browser?.close();
+    await pages?.close();
+  });
+  return (handle) => openClientPage(browser!, pages!.url, handle);
 }
 
 export function sleep(ms: number): Promise<void> {

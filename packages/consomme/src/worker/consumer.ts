@@ -14,6 +14,7 @@ import type { PacketLayerInfo } from './rtp/layer-info.js';
 import { LayerSelector } from './rtp/layer-selector.js';
 import { Vp8PictureRewriter } from './rtp/vp8-picture-rewriter.js';
 import { TimestampOffset } from './rtp/timestamp-offset.js';
+import { writePaddingPacket, writeRtxPacket } from './rtp/rtx-packets.js';
 import { rewriteVp8PictureId, rewriteVp8Tl0PicIdx } from '../wire/rtp/codecs/vp8.js';
 
 export interface ConsumerInit {
@@ -425,33 +426,20 @@ export class WorkerConsumer implements RequestHandler {
       return length;
     }
     const spec = this.#spec;
-    const out = PADDING_SCRATCH;
     const seq = this.#host.nextTransportSeq() & 0xffff;
-    // Header extension block (one-byte form): transport-cc, then the MID when negotiated.
-    let ext = 0;
-    const extStart = 16;
-    out[extStart + ext++] = (spec.transportCcExtensionId << 4) | 1;
-    out.writeUInt16BE(seq, extStart + ext);
-    ext += 2;
-    if (spec.midExtensionId !== 0 && spec.mid.length > 0) {
-      out[extStart + ext++] = (spec.midExtensionId << 4) | (spec.mid.length - 1);
-      spec.mid.copy(out, extStart + ext);
-      ext += spec.mid.length;
-    }
-    while (ext % 4 !== 0) out[extStart + ext++] = 0;
-    const headerLength = extStart + ext;
-    const padding = Math.min(255, Math.max(1, size - headerLength));
-    out[0] = 0x80 | 0x20 | 0x10;
-    out[1] = this.#rtxPayloadType & 0x7f;
     this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
-    out.writeUInt16BE(this.#rtxSeq, 2);
-    out.writeUInt32BE((this.#timestamps.lastOutputTimestamp ?? 0) >>> 0, 4);
-    out.writeUInt32BE(this.rtxSsrc! >>> 0, 8);
-    out.writeUInt16BE(0xbede, 12);
-    out.writeUInt16BE(ext / 4, 14);
-    out.fill(0, headerLength, headerLength + padding - 1);
-    out[headerLength + padding - 1] = padding;
-    const length = headerLength + padding;
+    const out = PADDING_SCRATCH;
+    const length = writePaddingPacket(out, {
+      payloadType: this.#rtxPayloadType,
+      sequenceNumber: this.#rtxSeq,
+      timestamp: this.#timestamps.lastOutputTimestamp ?? 0,
+      ssrc: this.rtxSsrc!,
+      transportCcExtensionId: spec.transportCcExtensionId,
+      transportSeq: seq,
+      midExtensionId: spec.midExtensionId,
+      mid: spec.mid,
+      size,
+    });
     this.#host.packetSent(seq, length + SRTP_OVERHEAD, probeClusterId);
     this.#host.sendRtp(out, length);
     return length;
@@ -553,20 +541,8 @@ export class WorkerConsumer implements RequestHandler {
 
   /** RFC 4588 §4: RTX header with its own SSRC and sequence, the original seq first in the payload. */
   #wrapRtx(original: Buffer, seq: number, probeClusterId?: number): number {
-    const cc = original[0]! & 0x0f;
-    let headerLength = 12 + cc * 4;
-    if (original[0]! & 0x10) headerLength += 4 + original.readUInt16BE(headerLength + 2) * 4;
-    const hasPadding = (original[0]! & 0x20) !== 0;
-    const paddingLength = hasPadding ? original[original.length - 1]! : 0;
-    original.copy(rtxScratch, 0, 0, headerLength);
-    rtxScratch[0] = rtxScratch[0]! & ~0x20;
-    rtxScratch[1] = (rtxScratch[1]! & 0x80) | (this.#rtxPayloadType & 0x7f);
     this.#rtxSeq = (this.#rtxSeq + 1) & 0xffff;
-    rtxScratch.writeUInt16BE(this.#rtxSeq, 2);
-    rtxScratch.writeUInt32BE(this.rtxSsrc! >>> 0, 8);
-    rtxScratch.writeUInt16BE(seq & 0xffff, headerLength);
-    original.copy(rtxScratch, headerLength + 2, headerLength, original.length - paddingLength);
-    const length = headerLength + 2 + (original.length - paddingLength - headerLength);
+    const length = writeRtxPacket(rtxScratch, original, seq, this.#rtxPayloadType, this.#rtxSeq, this.rtxSsrc!);
     this.#refreshTransportExtensions(rtxScratch.subarray(0, length), probeClusterId);
     return length;
   }

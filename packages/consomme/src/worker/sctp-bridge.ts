@@ -2,7 +2,7 @@ import { SctpAssociation } from '../wire/sctp/association.js';
 import { parseDcepMessage, serializeDcepAck } from '../wire/dcep/index.js';
 import type { SctpStreamParameters } from '../ortc/types.js';
 import type { SctpSendResult } from './data-consumer.js';
-import type { DropCounters } from './transport.js';
+import type { DropCounters } from './drop-counters.js';
 
 /** WebRTC PPID of DCEP messages (RFC 8832 §8.1). */
 const PPID_DCEP = 50;

@@ -19,6 +19,12 @@ export interface BandwidthConsumer {
   sendProbePadding(probeClusterId: number, size: number): number;
 }
 
+export interface OutgoingBitrateStats {
+  availableOutgoingBitrate?: number;
+  maxOutgoingBitrate?: number;
+  minOutgoingBitrate?: number;
+}
+
 /** What the bandwidth manager needs from its transport. */
 export interface BandwidthHost {
   consumers(): Iterable<BandwidthConsumer>;
@@ -98,6 +104,14 @@ export class TransportBandwidth {
 
   get minOutgoingBitrate(): number {
     return this.#minOutgoing;
+  }
+
+  /** For the transport's getStats (max/min only when set). */
+  stats(): OutgoingBitrateStats {
+    const out: OutgoingBitrateStats = { availableOutgoingBitrate: this.availableOutgoingBitrate };
+    if (this.#maxOutgoing > 0) out.maxOutgoingBitrate = this.#maxOutgoing;
+    if (this.#minOutgoing > 0) out.minOutgoingBitrate = this.#minOutgoing;
+    return out;
   }
 
   setTrace(types: ReadonlySet<string>): void {
@@ -248,4 +262,11 @@ export class TransportBandwidth {
     for (const consumer of this.#host.consumers()) if (consumer.canSendProbePadding) return consumer;
     return undefined;
   }
+}
+
+/** The `bitrate` of a set{Max,Min}OutgoingBitrate request: a finite number ≥ 0, floored. */
+export function bitrateArgument(data: unknown): number {
+  const bitrate = (data as { bitrate?: unknown } | undefined)?.bitrate;
+  if (typeof bitrate !== 'number' || !Number.isFinite(bitrate) || bitrate < 0) throw new TypeError('invalid bitrate');
+  return Math.floor(bitrate);
 }

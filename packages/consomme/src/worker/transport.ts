@@ -10,21 +10,9 @@ import { buildSdes, concatRtcp } from './rtcp-out.js';
 import type { WorkerRouter } from './router.js';
 import { ProducerFeedback, type ProducerFeedbackStats } from './producer-feedback.js';
 import { MirrorTaps } from './rtp-mirror.js';
-import { TransportBandwidth } from './transport-bandwidth.js';
+import { bitrateArgument, TransportBandwidth, type OutgoingBitrateStats } from './transport-bandwidth.js';
+import { DropCounters } from './drop-counters.js';
 import { TRANSPORT_WIDE_CC_URI } from '../wire/rtp/extensions.js';
-
-/** Per-transport drop counters: the media plane counts, it never throws. */
-export class DropCounters {
-  readonly #counts = new Map<string, number>();
-
-  add(reason: string): void {
-    this.#counts.set(reason, (this.#counts.get(reason) ?? 0) + 1);
-  }
-
-  toJSON(): Record<string, number> {
-    return Object.fromEntries(this.#counts);
-  }
-}
 
 const NACK_TICK_MS = 20;
 const RTCP_INTERVAL_MS = 1000;
@@ -557,14 +545,9 @@ export abstract class WorkerTransport implements RequestHandler {
     return 600_000;
   }
 
-  /** The outgoing estimate for getStats: undefined while no congestion control runs. */
-  protected outgoingBitrateStats(): { availableOutgoingBitrate?: number; maxOutgoingBitrate?: number; minOutgoingBitrate?: number } {
-    const b = this.#bandwidth;
-    if (!b) return {};
-    const out: { availableOutgoingBitrate?: number; maxOutgoingBitrate?: number; minOutgoingBitrate?: number } = { availableOutgoingBitrate: b.availableOutgoingBitrate };
-    if (b.maxOutgoingBitrate > 0) out.maxOutgoingBitrate = b.maxOutgoingBitrate;
-    if (b.minOutgoingBitrate > 0) out.minOutgoingBitrate = b.minOutgoingBitrate;
-    return out;
+  /** The outgoing estimate for getStats: empty while no congestion control runs. */
+  protected outgoingBitrateStats(): OutgoingBitrateStats {
+    return this.#bandwidth?.stats() ?? {};
   }
 
   #ensureBandwidth(): TransportBandwidth {
@@ -607,12 +590,6 @@ export abstract class WorkerTransport implements RequestHandler {
     if (batch.length > 0) this.#sendRtcp(concatRtcp(batch));
     this.#feedback.onRtcpTick();
   }
-}
-
-function bitrateArgument(data: unknown): number {
-  const bitrate = (data as { bitrate?: unknown } | undefined)?.bitrate;
-  if (typeof bitrate !== 'number' || !Number.isFinite(bitrate) || bitrate < 0) throw new TypeError('invalid bitrate');
-  return Math.floor(bitrate);
 }
 
 export type { MediaKind, RtpParameters };

@@ -2,7 +2,7 @@ import { classifyDatagram } from '../wire/demux.js';
 import { getUsername, parseStun } from '../wire/stun/index.js';
 import type { RequestHandler, WorkerContext } from './context.js';
 import { listenIce, type IceListener, type IceSocketSink, type Tuple } from './net/ice-sockets.js';
-import { DropCounters } from './transport.js';
+import { DropCounters } from './drop-counters.js';
 import type { WorkerWebRtcTransport } from './webrtc-transport.js';
 
 export interface WebRtcServerInit {
