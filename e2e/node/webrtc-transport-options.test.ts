@@ -86,6 +86,62 @@ describe('WebRtcTransport options and events with a live endpoint', { timeout: 6
     for (const t of [custom, defaults, none]) t.close();
   });
 
+  test('dump() lists the transport ICE, DTLS and SCTP state, its producers, consumers and data endpoints (mediasoup TransportDump fields)', async () => {
+    const transport = await router.createWebRtcTransport({ listenInfos: LISTEN, enableSctp: true, numSctpStreams: { OS: 64, MIS: 64 } });
+    type Dump = {
+      id: string;
+      direct: boolean;
+      iceRole: string;
+      iceParameters: { usernameFragment: string; iceLite: boolean };
+      iceState: string;
+      iceSelectedTuple?: { remoteIp: string; protocol: string };
+      iceCandidates: unknown[];
+      dtlsParameters: { role: string; fingerprints: unknown[] };
+      dtlsState: string;
+      sctpParameters: types.SctpParameters;
+      sctpState: string;
+      producerIds: string[];
+      consumerIds: string[];
+      dataProducerIds: string[];
+      dataConsumerIds: string[];
+      traceEventTypes: string[];
+    };
+    const fresh = (await transport.dump()) as Dump;
+    assert.equal(fresh.id, transport.id);
+    assert.equal(fresh.direct, false);
+    assert.equal(fresh.iceRole, 'controlled');
+    assert.deepEqual(fresh.iceParameters, transport.iceParameters);
+    assert.equal(fresh.iceState, 'new');
+    assert.equal(fresh.iceSelectedTuple, undefined);
+    assert.equal(fresh.iceCandidates.length, transport.iceCandidates.length);
+    assert.equal(fresh.dtlsState, 'new');
+    assert.deepEqual(fresh.sctpParameters, { port: 5000, OS: 64, MIS: 64, maxMessageSize: 262144 });
+    assert.equal(fresh.sctpState, 'new');
+    assert.deepEqual([fresh.producerIds, fresh.consumerIds, fresh.dataProducerIds, fresh.dataConsumerIds], [[], [], [], []]);
+
+    await connectPeer(transport);
+    const dataProducer = await transport.produceData({ sctpStreamParameters: { streamId: 3, ordered: true } });
+    const direct = await router.createDirectTransport();
+    const source = await direct.produceData();
+    const dataConsumer = await transport.consumeData({ dataProducerId: source.id });
+    await transport.enableTraceEvent(['bwe']);
+    const live = (await transport.dump()) as Dump;
+    assert.equal(live.iceState, 'completed');
+    assert.equal(live.iceSelectedTuple?.remoteIp, '127.0.0.1');
+    assert.equal(live.iceSelectedTuple?.protocol, 'udp');
+    assert.equal(live.dtlsState, 'connected');
+    assert.ok(['client', 'server'].includes(live.dtlsParameters.role));
+    assert.equal(live.sctpState, 'connected');
+    assert.deepEqual(live.dataProducerIds, [dataProducer.id]);
+    assert.deepEqual(live.dataConsumerIds, [dataConsumer.id]);
+    assert.deepEqual(live.traceEventTypes, ['bwe']);
+    const directDump = (await direct.dump()) as Dump;
+    assert.equal(directDump.direct, true);
+    assert.deepEqual(directDump.dataProducerIds, [source.id]);
+    transport.close();
+    direct.close();
+  });
+
   test('iceselectedtuplechange and sctpstatechange are emitted (and on the observer) as the endpoint connects and goes away', async () => {
     const transport = await router.createWebRtcTransport({ listenInfos: LISTEN, enableSctp: true });
     const tuples: types.TransportTuple[] = [];

@@ -29,7 +29,7 @@ export class WorkerDirectTransport extends WorkerTransport {
       case 'transport.getStats':
         return [{ type: 'direct-transport', transportId: this.id, timestamp: Date.now(), ...this.dataStats() }];
       case 'transport.dump':
-        return { id: this.id, direct: true };
+        return { ...this.baseDump(), direct: true };
       default:
         throw new TypeError(`unknown method '${method}'`);
     }

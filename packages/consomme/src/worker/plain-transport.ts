@@ -97,7 +97,7 @@ export class WorkerPlainTransport extends WorkerTransport {
       case 'transport.getStats':
         return [this.#statsRecord()];
       case 'transport.dump':
-        return { id: this.id, tuple: this.#tuple(false), rtcpTuple: this.#rtcpSocket ? this.#tuple(true) : undefined };
+        return { ...this.baseDump(), tuple: this.#tuple(false), rtcpTuple: this.#rtcpSocket ? this.#tuple(true) : undefined };
       default:
         throw new TypeError(`unknown method '${method}'`);
     }

@@ -72,6 +72,20 @@ export abstract class WorkerTransport implements RequestHandler {
     this.#rtcpTimer.unref();
   }
 
+  /** What every transport's dump shares (the fields of mediasoup's TransportDump that apply here). */
+  protected baseDump(): Record<string, unknown> {
+    return {
+      id: this.id,
+      direct: false,
+      producerIds: [...this.#producers.keys()],
+      consumerIds: [...this.#consumers.keys()],
+      mapSsrcConsumerId: Object.fromEntries([...this.#consumerBySsrc].map(([ssrc, c]) => [String(ssrc), c.id])),
+      dataProducerIds: [...this.#dataProducers.keys()],
+      dataConsumerIds: [...this.#dataConsumers.keys()],
+      traceEventTypes: [...this.#traceTypes],
+    };
+  }
+
   /** Send an RTP packet to the endpoint (protecting it if the transport encrypts). */
   protected abstract sendRtpToWire(packet: Buffer, length: number): void;
   protected abstract sendRtcpToWire(packet: Buffer): void;

@@ -165,7 +165,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
       case 'transport.getStats':
         return [this.#statsRecord()];
       case 'transport.dump':
-        return { id: this.id, iceState: this.#iceState, dtlsState: this.#dtlsState, candidates: this.#candidates };
+        return this.#dump();
       default:
         throw new TypeError(`unknown method '${method}'`);
     }
@@ -475,6 +475,21 @@ export class WorkerWebRtcTransport extends WorkerTransport {
   #send(tuple: Tuple, buf: Buffer): void {
     this.#bytesSent += buf.length;
     tuple.send(buf);
+  }
+
+  #dump(): Record<string, unknown> {
+    const tuple = this.#selected;
+    return {
+      ...this.baseDump(),
+      iceRole: 'controlled',
+      iceParameters: { usernameFragment: this.#usernameFragment, password: this.#password, iceLite: true },
+      iceCandidates: this.#candidates,
+      iceState: this.#iceState,
+      ...(tuple ? { iceSelectedTuple: { localIp: tuple.localAddress, localPort: tuple.localPort, remoteIp: tuple.remoteIp, remotePort: tuple.remotePort, protocol: tuple.protocol } } : {}),
+      dtlsParameters: { role: this.#dtlsRole ?? 'auto', fingerprints: fingerprints(this.ctx.certificate) },
+      dtlsState: this.#dtlsState,
+      ...(this.#sctpParameters ? { sctpParameters: this.#sctpParameters, sctpState: this.#sctp?.state ?? 'new' } : {}),
+    };
   }
 
   #statsRecord(): Record<string, unknown> {
