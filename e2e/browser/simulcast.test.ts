@@ -1,7 +1,8 @@
 /**
  * Simulcast and SVC layer selection with Chromium (issue 6): page A sends
  * its fake camera at 1280x720 as three layers (VP8 simulcast with rids, then
- * VP9 SVC in the K-SVC mode L3T3_KEY and the full-SVC mode L3T3); page B consumes it; the server moves the consumer's
+ * VP9 SVC in the K-SVC mode L3T3_KEY and the full-SVC mode L3T3, then AV1 SVC in L3T3_KEY, whose
+ * layers the server reads from the dependency descriptor); page B consumes it; the server moves the consumer's
  * preferred spatial layer 0 → 1 → 2 and B's decoded frame width follows
  * within 3 s each, without decoding stalling for a second.
  */
@@ -134,6 +135,26 @@ describe('simulcast and SVC layers with Chromium', { timeout: 240_000 }, () => {
     const b = await openPage((m, d) => fixture.handle(m, d));
     try {
       await runLayerSwitches(fixture, a, b, { videoCodec: 'video/VP9', videoEncodings: [{ scalabilityMode: mode }] }, 'svc');
+    } catch (error) {
+      console.error(await fixture.diagnostics());
+      throw error;
+    } finally {
+      await a.context().close();
+      await b.context().close();
+      fixture.close();
+    }
+  });
+
+  test('AV1 SVC (L3T3_KEY, dependency descriptor): preferred spatial layer 0, 1, 2 gives 320, 640, 1280 wide frames', async () => {
+    const codecs: types.RtpCodecCapability[] = [
+      DEFAULT_CODECS[0]!,
+      { kind: 'video', mimeType: 'video/AV1', clockRate: 90000, parameters: { 'x-google-start-bitrate': 1500 } },
+    ];
+    const fixture = await new SfuFixture({ mediaCodecs: codecs }).start();
+    const a = await openPage((m, d) => fixture.handle(m, d));
+    const b = await openPage((m, d) => fixture.handle(m, d));
+    try {
+      await runLayerSwitches(fixture, a, b, { videoCodec: 'video/AV1', videoEncodings: [{ scalabilityMode: 'L3T3_KEY' }] }, 'svc');
     } catch (error) {
       console.error(await fixture.diagnostics());
       throw error;

@@ -209,7 +209,10 @@ describe('mediasoup-client round trip', () => {
       ]);
       const enc = consumer.encodings![0]!;
       assert.equal(enc.rtx!.ssrc, enc.ssrc! + 1);
-      assert.ok(!consumer.headerExtensions!.some((e) => e.uri.includes('stream-id') || e.uri.includes('dependency-descriptor')));
+      assert.ok(!consumer.headerExtensions!.some((e) => e.uri.includes('stream-id')));
+      // The dependency descriptor goes to AV1 consumers only (under the router's id), as the layers' frame numbering.
+      const dd = consumer.headerExtensions!.filter((e) => e.uri.includes('dependency-descriptor')).map((e) => e.id);
+      assert.deepEqual(dd, name === 'AV1' ? [8] : []);
       await consumeWithClient(device, 'video', consumer);
     });
   }

@@ -10,6 +10,8 @@ import {
 } from './negotiate.js';
 import type { RtpCapabilities, RtpParameters } from './types.js';
 import { validateRtpCapabilities, validateRtpParameters } from './validate.js';
+import { producerType } from './producer.js';
+import { parseScalabilityMode } from './scalability.js';
 
 const ROUTER = generateRouterRtpCapabilities([
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
@@ -117,6 +119,22 @@ describe('getConsumableRtpParameters', () => {
     assert.ok(uris.includes('urn:3gpp:video-orientation'));
     assert.ok(!uris.some((u) => u.includes('stream-id') || u.includes('dependency-descriptor') || u.includes('audio-level')));
   });
+
+  it('keeps the dependency descriptor for AV1 producers only', () => {
+    const dd = 'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension';
+    const caps = generateRouterRtpCapabilities([{ kind: 'video', mimeType: 'video/AV1', clockRate: 90000 }]);
+    const av1 = caps.codecs!.find((c) => c.mimeType === 'video/AV1')!;
+    const params: RtpParameters = {
+      codecs: [{ mimeType: 'video/AV1', payloadType: 45, clockRate: 90000 }],
+      headerExtensions: [{ uri: dd, id: 12 }],
+      encodings: [{ ssrc: 1111, scalabilityMode: 'L3T3_KEY' }],
+    };
+    const mapping = getProducerRtpParametersMapping(params, caps);
+    const out = getConsumableRtpParameters('video', params, caps, mapping);
+    assert.equal(out.codecs[0]!.payloadType, av1.preferredPayloadType);
+    assert.deepEqual(out.headerExtensions!.filter((e) => e.uri === dd).map((e) => e.id), [8]);
+    assert.equal(out.encodings![0]!.scalabilityMode, 'L3T3_KEY');
+  });
 });
 
 describe('getConsumerRtpParameters', () => {
@@ -176,5 +194,18 @@ describe('getConsumerRtpParameters', () => {
     getConsumerRtpParameters({ consumableRtpParameters: consumable, remoteRtpCapabilities: remote([TCC]) });
     assert.deepEqual(consumable, before);
     assert.equal(canConsume(consumable, remote([])), true);
+  });
+});
+
+describe('producerType', () => {
+  it('one AV1 or VP9 encoding with layers is svc; VP8 with temporal layers only is a one-stream simulcast', () => {
+    const mode = (m: string) => parseScalabilityMode(m);
+    assert.equal(producerType('video', 1, mode('L3T3_KEY'), 'video/AV1'), 'svc');
+    assert.equal(producerType('video', 1, mode('L1T3'), 'video/AV1'), 'svc');
+    assert.equal(producerType('video', 1, mode('L3T3_KEY'), 'video/VP9'), 'svc');
+    assert.equal(producerType('video', 1, mode('L1T3'), 'video/VP8'), 'simulcast');
+    assert.equal(producerType('video', 3, mode('L1T3'), 'video/AV1'), 'simulcast');
+    assert.equal(producerType('video', 1, mode('L1T1'), 'video/AV1'), 'simple');
+    assert.equal(producerType('audio', 1, mode('L3T3'), 'audio/opus'), 'simple');
   });
 });

@@ -1,6 +1,7 @@
 import { UnsupportedError } from '../errors.js';
 import { isRtxCodec, matchCodecs } from './codecs.js';
 import { randomSsrcBase } from './random.js';
+import { DEPENDENCY_DESCRIPTOR_URI } from '../wire/rtp/dependency-descriptor.js';
 import type {
   MediaKind,
   RtpCapabilities,
@@ -117,8 +118,13 @@ export function getConsumableRtpParameters(
     }
   }
 
+  // The dependency descriptor goes to consumers of AV1 only: it numbers frames across every
+  // layer, and for the other codecs we switch simulcast streams and rewrite picture ids in the
+  // payload, which a forwarded descriptor would contradict.
+  const av1 = rtpParameters.codecs.some((codec) => codec.mimeType.toLowerCase() === 'video/av1');
   const headerExtensions = (caps.headerExtensions ?? [])
     .filter((ext) => ext.kind === kind && (ext.direction === 'sendrecv' || ext.direction === 'sendonly'))
+    .filter((ext) => av1 || ext.uri !== DEPENDENCY_DESCRIPTOR_URI)
     .map((ext) => ({ uri: ext.uri, id: ext.preferredId, encrypt: ext.preferredEncrypt ?? false, parameters: {} }));
 
   const encodings = (rtpParameters.encodings ?? []).map((encoding, i): RtpEncodingParameters => {

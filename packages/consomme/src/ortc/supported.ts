@@ -116,7 +116,9 @@ const HEADER_EXTENSIONS: ReadonlyArray<readonly [MediaKind, RtpHeaderExtensionUr
   // Receive-only for audio: the router estimates its send bandwidth from video alone.
   ['audio', 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01', 5, 'recvonly'],
   ['video', 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01', 5, 'sendrecv'],
-  ['video', 'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension', 8, 'recvonly'],
+  // Sent to consumers of AV1 producers only (see getConsumableRtpParameters): Chromium does not
+  // decode AV1 with spatial layers without it.
+  ['video', 'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension', 8, 'sendrecv'],
   ['audio', 'urn:ietf:params:rtp-hdrext:ssrc-audio-level', 10, 'sendrecv'],
   ['video', 'urn:3gpp:video-orientation', 11, 'sendrecv'],
   ['video', 'urn:ietf:params:rtp-hdrext:toffset', 12, 'sendrecv'],

@@ -2,6 +2,7 @@ import { NackGenerator } from './rtp/nack-generator.js';
 import { RtpStreamRecvStats } from './rtp/rtp-stream-recv-stats.js';
 import { KeyFrameRequestThrottle } from './rtp/key-frame-request-throttle.js';
 import { RateCalculator } from './rtp/rate-calculator.js';
+import type { TemplateStructure } from '../wire/rtp/dependency-descriptor.js';
 
 export interface ProducerStreamInit {
   index: number;
@@ -49,6 +50,8 @@ export class ProducerStream {
   lastScore = -1;
   /** Whether the previous media packet ended a frame (codecs without a frame-start bit). */
   previousMarker = true;
+  /** AV1: the latest dependency descriptor template structure (sent on key frames). */
+  ddStructure: TemplateStructure | undefined;
 
   constructor(init: ProducerStreamInit) {
     this.index = init.index;

@@ -7,6 +7,7 @@ import { RID_URI, RRID_URI, VIDEO_ORIENTATION_URI, readSdesString } from '../wir
 import type { WorkerContext, RequestHandler } from './context.js';
 import { buildNack, buildPli, buildFir, buildReceiverReport } from './rtcp-out.js';
 import { ProducerStream } from './producer-stream.js';
+import { DEPENDENCY_DESCRIPTOR_URI, parseDependencyDescriptor } from '../wire/rtp/dependency-descriptor.js';
 import { PacketLayerInfo, layeredCodecOf, type LayeredCodec } from './rtp/layer-info.js';
 import type { ReceiverReportBlock } from './rtp/rtp-stream-recv-stats.js';
 
@@ -46,7 +47,7 @@ export interface ProducerHost {
 const RTCP_SENDER_SSRC = 1;
 
 
-export type ProducerDropReason = 'rtx-padding' | 'rtx-malformed' | 'rtp-unknown-payload-type' | 'rtp-duplicate' | 'rtp-unknown-ssrc';
+export type ProducerDropReason = 'rtx-padding' | 'rtx-malformed' | 'rtp-unknown-payload-type' | 'rtp-duplicate' | 'rtp-unknown-ssrc' | 'av1-dd-unreadable';
 
 /**
  * The receiving end of one producer: maps payload types, SSRCs and header
@@ -77,6 +78,8 @@ export class WorkerProducer implements RequestHandler {
   readonly #videoOrientationExtId: number;
   readonly #ridExtId: number;
   readonly #rridExtId: number;
+  /** AV1 dependency descriptor id (producer space), 0 when not negotiated. */
+  readonly #ddExtId: number;
   /** Reused for every forwarded packet: consumers read it synchronously. */
   readonly #info = new PacketLayerInfo();
   /** Last CVO byte seen (-1 = none yet), to report changes only. */
@@ -112,6 +115,7 @@ export class WorkerProducer implements RequestHandler {
     let videoOrientationExtId = 0;
     let ridExtId = 0;
     let rridExtId = 0;
+    let ddExtId = 0;
     for (const ext of init.rtpParameters.headerExtensions ?? []) {
       const to = routerIds.get(ext.uri);
       if (to !== undefined) this.#extensionMap[ext.id] = to;
@@ -119,11 +123,13 @@ export class WorkerProducer implements RequestHandler {
       if (ext.uri === VIDEO_ORIENTATION_URI) videoOrientationExtId = ext.id;
       if (ext.uri === RID_URI) ridExtId = ext.id;
       if (ext.uri === RRID_URI) rridExtId = ext.id;
+      if (ext.uri === DEPENDENCY_DESCRIPTOR_URI) ddExtId = ext.id;
     }
     this.#audioLevelExtId = audioLevelExtId;
     this.#videoOrientationExtId = videoOrientationExtId;
     this.#ridExtId = ridExtId;
     this.#rridExtId = rridExtId;
+    this.#ddExtId = ddExtId;
     const fb = mainCodec?.rtcpFeedback ?? [];
     const hasNack = fb.some((f) => f.type === 'nack' && !f.parameter);
     const hasPli = fb.some((f) => f.type === 'nack' && f.parameter === 'pli');
@@ -298,7 +304,13 @@ export class WorkerProducer implements RequestHandler {
     const info = this.#info;
     info.encodingIdx = stream.index;
     if (this.kind === 'video') {
-      info.read(this.#codecByPt.get(packet.payloadType) ?? 'other', packet.payload, keyFrame, packet.marker, stream.previousMarker);
+      const codec = this.#codecByPt.get(packet.payloadType) ?? 'other';
+      const av1 = codec === 'av1' && this.#ddExtId !== 0 ? this.#readAv1Layers(stream, packet, keyFrame) : 'absent';
+      if (av1 === 'unreadable') {
+        stream.previousMarker = packet.marker;
+        return 'av1-dd-unreadable';
+      }
+      if (av1 === 'absent') info.read(codec, packet.payload, keyFrame, packet.marker, stream.previousMarker);
       stream.previousMarker = packet.marker;
       stream.onLayerPacket(info.spatialLayer, info.temporalLayer, packet.byteLength, now);
     } else {
@@ -312,6 +324,28 @@ export class WorkerProducer implements RequestHandler {
     packet.remapExtensions(this.#extensionMap);
     this.#host.forward(this, packet, info);
     return undefined;
+  }
+
+  /**
+   * AV1 layers come from the dependency descriptor, read with the stream's
+   * latest template structure. A packet whose descriptor cannot be read (no
+   * structure yet, or a template or bytes that do not parse) is dropped, as
+   * is one without a descriptor once the stream has shown it sends them:
+   * its layer is unknown, and forwarding it whole would hand upper-layer
+   * frames to consumers of lower layers, which breaks their decoders. Before
+   * the first structure nothing is lost: consumers start at a key frame, and
+   * the key frame carries the structure. A stream that never sends a
+   * descriptor (no SVC) is forwarded as one layer.
+   */
+  #readAv1Layers(stream: ProducerStream, packet: RtpPacket, keyFrame: boolean): 'read' | 'absent' | 'unreadable' {
+    const value = packet.getExtension(this.#ddExtId);
+    if (!value) return stream.ddStructure ? 'unreadable' : 'absent';
+    const result = parseDependencyDescriptor(value, stream.ddStructure);
+    if (!result.ok) return 'unreadable';
+    const dd = result.descriptor;
+    if (dd.structure) stream.ddStructure = dd.structure;
+    this.#info.readAv1(dd, dd.structure ?? stream.ddStructure!, keyFrame);
+    return 'read';
   }
 
   /** Periodic work: NACK retries, held keyframe requests. */

@@ -7,3 +7,4 @@ export * from './codecs/vp9.js';
 export * from './codecs/h264.js';
 export * from './codecs/av1.js';
 export * from './codecs/keyframe.js';
+export * from './dependency-descriptor.js';

@@ -6,17 +6,21 @@
  *
  * VP8: RFC 7741 §4.2 (TID, Y, picture ID, TL0PICIDX).
  * VP9: draft-ietf-payload-vp9 §4.2 (SID, TID, U, B, E, P).
+ * AV1: the dependency descriptor header extension (`readAv1`), since the
+ * AV1 payload has no layer fields of its own outside the OBUs.
  * Other codecs carry one layer: temporal 0, frame start = first packet after a marker.
  */
 import { parseVp8Descriptor } from '../../wire/rtp/codecs/vp8.js';
 import { parseVp9Descriptor } from '../../wire/rtp/codecs/vp9.js';
+import { DTI_SWITCH, type DependencyDescriptor, type TemplateStructure } from '../../wire/rtp/dependency-descriptor.js';
 
-export type LayeredCodec = 'vp8' | 'vp9' | 'other';
+export type LayeredCodec = 'vp8' | 'vp9' | 'av1' | 'other';
 
 export function layeredCodecOf(mimeType: string): LayeredCodec {
   const m = mimeType.toLowerCase();
   if (m === 'video/vp8') return 'vp8';
   if (m === 'video/vp9') return 'vp9';
+  if (m === 'video/av1') return 'av1';
   return 'other';
 }
 
@@ -75,4 +79,39 @@ export class PacketLayerInfo {
       this.tl0PicIdx = d.tl0PicIdx ?? -1;
     }
   }
+
+  /**
+   * Fills the fields from an AV1 packet's dependency descriptor, parsed with
+   * the stream's latest template structure. The frame's template gives its
+   * spatial and temporal id; S/E bits give the layer frame's bounds.
+   */
+  readAv1(dd: DependencyDescriptor, structure: TemplateStructure, keyFrame: boolean): void {
+    this.spatialLayer = dd.spatialId;
+    this.temporalLayer = dd.temporalId;
+    this.frameStart = dd.startOfFrame;
+    this.layerFrameEnd = dd.endOfFrame;
+    // The structure rides on the first packet of a key frame; a base frame that references
+    // nothing is one too (the aggregation header's N bit says the same when it is set).
+    this.keyFrame = keyFrame || (dd.startOfFrame && dd.spatialId === 0 && dd.fdiffs.length === 0 && dd.structure !== undefined);
+    this.temporalSwitchPoint = dd.temporalId === 0 || isSwitch(dd, structure);
+    this.pictureId = -1;
+    this.pictureIdBits = 0;
+    this.tl0PicIdx = -1;
+  }
+}
+
+/**
+ * A frame is a temporal switching point when it is a "switch" for a decode
+ * target of its spatial layer at its temporal layer or above: from it on,
+ * that target (and so the frame's own layer, which it contains) decodes
+ * without earlier frames. libwebrtc marks T1 frames "discardable" for the
+ * T1 target but "switch" for the T2 one, hence "or above".
+ */
+function isSwitch(dd: DependencyDescriptor, structure: TemplateStructure): boolean {
+  const layers = structure.decodeTargetLayers;
+  for (let dt = 0; dt < layers.length; dt++) {
+    const l = layers[dt]!;
+    if (l.spatialId === dd.spatialId && l.temporalId >= dd.temporalId && dd.dtis[dt] === DTI_SWITCH) return true;
+  }
+  return false;
 }
