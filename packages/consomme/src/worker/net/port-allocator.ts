@@ -12,6 +12,27 @@ function isPortBusy(error: NodeJS.ErrnoException): boolean {
   return error.code === 'EADDRINUSE' || error.code === 'EACCES';
 }
 
+/**
+ * Socket buffers asked for on every media socket. The default receive buffer
+ * (rmem_default, 208 KiB on Linux) holds about 90 full-size packets: one GC
+ * pause or a burst of keyframes from many publishers into a shared
+ * WebRtcServer port overflows it, and each packet lost there is lost for
+ * every consumer. The kernel caps the request at net.core.rmem_max /
+ * wmem_max, so on hosts with the default caps this changes little; raise
+ * those caps (sysctl) for large rooms.
+ */
+export const UDP_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+export const UDP_SEND_BUFFER_BYTES = 1024 * 1024;
+
+function enlargeBuffers(socket: Socket): void {
+  try {
+    socket.setRecvBufferSize(UDP_RECV_BUFFER_BYTES);
+    socket.setSendBufferSize(UDP_SEND_BUFFER_BYTES);
+  } catch {
+    // A platform that refuses keeps its defaults: smaller buffers, same behaviour.
+  }
+}
+
 function tryBindUdp(ip: string, port: number): Promise<Socket | undefined> {
   return new Promise((resolve, reject) => {
     const socket = createSocket({ type: isIPv6(ip) ? 'udp6' : 'udp4', reuseAddr: false });
@@ -23,6 +44,7 @@ function tryBindUdp(ip: string, port: number): Promise<Socket | undefined> {
     socket.once('error', onError);
     socket.bind({ address: ip, port, exclusive: true }, () => {
       socket.off('error', onError);
+      enlargeBuffers(socket);
       resolve(socket);
     });
   });
