@@ -2,8 +2,10 @@
 // lib/index.js, which the published 0.5.8 tarball does not contain, so the bare
 // specifier cannot be imported; the deep paths below are what it actually ships.
 
+import { createRequire } from 'node:module';
 import { DtlsClient } from 'werift-dtls/lib/dtls/src/index.js';
 import type { DtlsSocket } from 'werift-dtls/lib/dtls/src/socket.js';
+import { ecdhePreMasterSecret, generateEcdheKeyPair } from './native-ecdhe.js';
 
 export { CipherContext, DtlsClient, DtlsServer } from 'werift-dtls/lib/dtls/src/index.js';
 export type { DtlsSocket, Options as DtlsSocketOptions } from 'werift-dtls/lib/dtls/src/socket.js';
@@ -52,3 +54,22 @@ export function quiesce(sock: DtlsSocket): void {
 export function sentCookieHello(sock: DtlsSocket): boolean {
   return sock instanceof DtlsClient && sock.dtls.flight >= 3;
 }
+
+/**
+ * werift's handshake flights call `generateKeyPair` and `prfPreMasterSecret`
+ * through their CommonJS modules' export objects at each use, so replacing
+ * those two exports moves every handshake's ECDHE to OpenSSL (see
+ * native-ecdhe.ts for why and for the formats, which are unchanged).
+ */
+function useNativeEcdhe(): void {
+  const require = createRequire(import.meta.url);
+  const namedCurve = require('werift-dtls/lib/dtls/src/cipher/namedCurve.js') as { generateKeyPair: unknown };
+  const prf = require('werift-dtls/lib/dtls/src/cipher/prf.js') as { prfPreMasterSecret: unknown };
+  if (typeof namedCurve.generateKeyPair !== 'function' || typeof prf.prfPreMasterSecret !== 'function') {
+    throw new Error('werift-dtls layout changed: cipher/namedCurve.generateKeyPair or cipher/prf.prfPreMasterSecret is missing');
+  }
+  namedCurve.generateKeyPair = generateEcdheKeyPair;
+  prf.prfPreMasterSecret = ecdhePreMasterSecret;
+}
+
+useNativeEcdhe();
