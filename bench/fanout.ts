@@ -2,155 +2,65 @@
 //
 // One feeder (bench/fanout/feeder.ts: a pre-encoded 1 Mbit/s VP8 640x360@30 clip + Opus,
 // replayed as plain RTP, stamped with its send time) and N light viewers
-// (bench/light-viewer/: ICE, DTLS, SRTP, counting, no decoding), identical for both SFUs.
-// The SFU is pinned to core 0; the feeder (own process) and this process (the viewers) to
-// core 1. Per N and SFU: warm-up, then a window over which we measure the SFU's CPU
-// (/proc/PID/stat of its process tree), packets delivered at the viewers, loss from
-// sequence gaps, RSS, forwarding delay (viewer receive time − feeder stamp) and the
-// PLI/NACK/RTCP counts.
+// (bench/light-viewer/: ICE, DTLS, SRTP, counting, RTCP receiver reports, no decoding),
+// identical for both SFUs. The SFU is pinned to core 0; the feeder (own process) and this
+// process (the viewers) to core 1. Per round, N and SFU (bench/fanout/run-one.ts): warm-up,
+// then a window over which we measure the SFU's CPU (/proc/PID/stat of its process tree),
+// packets delivered at the viewers, loss from sequence gaps, RSS, forwarding delay (viewer
+// receive time − feeder stamp), the PLI/NACK/RTCP counts and the load core's CPU. The two
+// SFUs alternate within each round (and which goes first alternates between rounds) so that
+// a slow drift of the machine hits both alike; cells are medians over the rounds.
 //
-// Environment: FANOUT_NS (default 1,5,20,40,80), FANOUT_SFUS (consomme,janus),
-// FANOUT_WARMUP_S (5), FANOUT_WINDOW_S (20). A run with a window under 20 s, or with
-// FANOUT_TRIAL=1, is labelled a trial. FANOUT_WRITE=0 leaves bench/RESULTS.md alone.
-import { spawn } from 'node:child_process';
-import { RESULTS_FILE, writeResultsSection } from './results-file.js';
+// The loss knee (largest N under 0.5% loss) is a separate command, npm run bench:fanout:knee
+// (bench/fanout-knee.ts), to keep each under 15 minutes; this section quotes its last result.
+//
+// Environment: FANOUT_NS (default 1,5,20,40,80), FANOUT_SFUS (consomme,janus), FANOUT_ROUNDS
+// (3), FANOUT_WARMUP_S (5), FANOUT_WINDOW_S (15). A run with a window under 15 s, or with
+// FANOUT_TRIAL=1, is labelled a trial. FANOUT_WRITE=0 leaves bench/RESULTS.md and the plots alone.
+// The window is 15 s rather than the single 20 s of shared/BENCH.md so that 3 rounds × 5 N ×
+// 2 SFUs (45 s of measurement per cell) finish in about 11 minutes, under the 15 allowed.
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { generateDtlsCertificate } from '../packages/consomme/src/wire/dtls/certificate.js';
 import { ensureClipFiles } from './fanout/clip.js';
-import type { FeederStats } from './fanout/feeder.js';
-import { cpuSeconds, pin, rssMiB } from './fanout/proc.js';
-import { startConsomme, startJanus, type SfuUnderTest } from './fanout/sfus.js';
-import { DelayHistogram, windowOf } from './light-viewer/counters.js';
-import { LightViewer } from './light-viewer/viewer.js';
+import { CAPACITY_FILE, type Capacity } from './fanout/knee.js';
+import { pin } from './fanout/proc.js';
+import { LOAD_CORE, runOneWithRetry, type Row, type SfuName } from './fanout/run-one.js';
+import { cellsTable, fmt, ratios, summarize, type Cell } from './fanout/summary.js';
+import { writeLinePlot } from './plot.js';
+import { RESULTS_FILE, writeResultsSection } from './results-file.js';
 
 const NS = (process.env['FANOUT_NS'] ?? '1,5,20,40,80').split(',').map(Number);
-const SFUS = (process.env['FANOUT_SFUS'] ?? 'consomme,janus').split(',') as ('consomme' | 'janus')[];
+const SFUS = (process.env['FANOUT_SFUS'] ?? 'consomme,janus').split(',') as SfuName[];
+const ROUNDS = Math.max(1, Number(process.env['FANOUT_ROUNDS'] ?? 3));
 const WARMUP_S = Number(process.env['FANOUT_WARMUP_S'] ?? 5);
-const WINDOW_S = Number(process.env['FANOUT_WINDOW_S'] ?? 20);
-const TRIAL = process.env['FANOUT_TRIAL'] === '1' || WINDOW_S < 20;
+const WINDOW_S = Number(process.env['FANOUT_WINDOW_S'] ?? 15);
+const TRIAL = process.env['FANOUT_TRIAL'] === '1' || WINDOW_S < 15;
+// Per measurement beyond warm-up and window: SFU start, viewers joining, teardown (measured here).
+const OVERHEAD_S = 2.5;
 const WRITE = process.env['FANOUT_WRITE'] !== '0';
-const LOAD_CORE = 1;
-const FEEDER_MAIN = fileURLToPath(new URL('./fanout/feeder-main.ts', import.meta.url));
+const ENV_KEYS = ['FANOUT_NS', 'FANOUT_SFUS', 'FANOUT_ROUNDS', 'FANOUT_WARMUP_S', 'FANOUT_WINDOW_S', 'FANOUT_TRIAL'];
+const CPU_PLOT = fileURLToPath(new URL('./plots/fanout-cpu.png', import.meta.url));
+const PPS_PLOT = fileURLToPath(new URL('./plots/fanout-pps-per-core.png', import.meta.url));
+const LABEL: Record<SfuName, string> = { consomme: 'Consommé', janus: 'Janus 1.1.2' };
 
-interface Row {
-  sfu: string;
-  n: number;
-  cpuPct: number;
-  deliveredPps: number;
-  lossPct: number;
-  rssMiB: number;
-  p50: number;
-  p99: number;
-  viewerPli: number;
-  viewerNack: number;
-  viewerRtcp: number;
-  feeder: FeederStats | undefined;
-  srtp: string;
+function series(cells: readonly Cell[], pick: (c: Cell) => number): { name: string; points: [number, number][] }[] {
+  return SFUS.map((sfu) => ({ name: LABEL[sfu], points: cells.filter((c) => c.sfu === sfu).map((c): [number, number] => [c.n, pick(c)]) }));
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function runFeeder(sfu: SfuUnderTest, durationMs: number): { done: Promise<FeederStats | undefined>; stop(): void } {
-  const args = JSON.stringify({ audio: sfu.audio, video: sfu.video, durationMs });
-  const child = spawn('taskset', ['-c', String(LOAD_CORE), process.execPath, '--import', 'tsx', FEEDER_MAIN, args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const done = new Promise<FeederStats | undefined>((resolve) => {
-    child.once('exit', () => {
-      try {
-        resolve(JSON.parse(out) as FeederStats);
-      } catch {
-        resolve(undefined);
-      }
-    });
-  });
-  return { done, stop: () => child.kill('SIGTERM') };
-}
-
-async function runOne(name: 'consomme' | 'janus', n: number, certificate: Awaited<ReturnType<typeof generateDtlsCertificate>>): Promise<Row> {
-  const sfu = name === 'consomme' ? await startConsomme() : await startJanus('/tmp/janus-bench');
-  const viewers: LightViewer[] = [];
-  let feeder: ReturnType<typeof runFeeder> | undefined;
+function capacityLine(): string {
+  if (!existsSync(CAPACITY_FILE)) return 'Capacity (largest N under 0.5% loss): not measured yet; run `npm run bench:fanout:knee`.';
   try {
-    for (let i = 0; i < n; i++) {
-      const viewer = await LightViewer.create(certificate);
-      viewers.push(viewer);
-      await sfu.addViewer(viewer);
-    }
-    feeder = runFeeder(sfu, (WARMUP_S + WINDOW_S + 1) * 1000);
-    await sleep(WARMUP_S * 1000);
-    const before = viewers.map((v) => v.snapshot());
-    const rtcpBefore = viewers.map((v) => ({ ...v.rtcp }));
-    for (const v of viewers) v.delay.reset();
-    const cpu0 = cpuSeconds(sfu.pid);
-    const t0 = process.hrtime.bigint();
-    await sleep(WINDOW_S * 1000);
-    const cpu1 = cpuSeconds(sfu.pid);
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const rss = rssMiB(sfu.pid);
-    let packets = 0;
-    let lost = 0;
-    const delay = new DelayHistogram();
-    const rtcp = { pli: 0, nack: 0, packets: 0 };
-    viewers.forEach((v, i) => {
-      for (const [ssrc, after] of v.snapshot()) {
-        const w = windowOf(before[i]!.get(ssrc), after);
-        packets += w.packets;
-        lost += w.lost;
-      }
-      delay.merge(v.delay);
-      rtcp.pli += v.rtcp.pli - rtcpBefore[i]!.pli;
-      rtcp.nack += v.rtcp.nack - rtcpBefore[i]!.nack;
-      rtcp.packets += v.rtcp.packets - rtcpBefore[i]!.packets;
-    });
-    const feederStats = await feeder.done;
-    return {
-      sfu: name,
-      n,
-      cpuPct: ((cpu1 - cpu0) / seconds) * 100,
-      deliveredPps: packets / seconds,
-      lossPct: packets + lost > 0 ? (lost / (packets + lost)) * 100 : 100,
-      rssMiB: rss,
-      p50: delay.quantileMs(0.5),
-      p99: delay.quantileMs(0.99),
-      viewerPli: rtcp.pli,
-      viewerNack: rtcp.nack,
-      viewerRtcp: rtcp.packets,
-      feeder: feederStats,
-      srtp: viewers[0]?.srtpProfile ?? '',
-    };
-  } finally {
-    feeder?.stop();
-    for (const v of viewers) v.close();
-    await sfu.close();
-  }
-}
-
-const fmt = (x: number, d = 0): string => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
-const perCore = (r: Row): number => (r.cpuPct > 0 ? r.deliveredPps / (r.cpuPct / 100) : NaN);
-const usPerPacket = (r: Row): number => (r.deliveredPps > 0 ? ((r.cpuPct / 100) * 1e6) / r.deliveredPps : NaN);
-
-function table(rows: Row[]): string {
-  const lines = [
-    '| SFU | N | SFU CPU (% of a core) | delivered packets/s | CPU µs per delivered packet | delivered packets/s per core | loss | SFU RSS (MiB) | delay p50 / p99 (ms) | PLI / NACK at viewers | PLI / NACK at feeder | SRTP |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
-  ];
-  for (const r of rows) {
-    lines.push(
-      `| ${r.sfu} | ${r.n} | ${fmt(r.cpuPct, 1)} | ${fmt(r.deliveredPps)} | ${fmt(usPerPacket(r), 1)} | ${fmt(perCore(r))} | ${fmt(r.lossPct, 2)}% | ${fmt(r.rssMiB, 1)} | ` +
-        `${fmt(r.p50, 2)} / ${fmt(r.p99, 2)} | ${r.viewerPli} / ${r.viewerNack} | ${r.feeder ? `${r.feeder.pliReceived} / ${r.feeder.nackReceived}` : '–'} | ${r.srtp} |`,
+    const c = JSON.parse(readFileSync(CAPACITY_FILE, 'utf8')) as Capacity;
+    return (
+      `Capacity (largest N under 0.5% loss, from \`npm run bench:fanout:knee\` of ${c.date}; see its section): ` +
+      `Consommé N=${c.consomme.n} (${fmt(c.consomme.pps)} packets/s delivered), Janus N=${c.janus.n} (${fmt(c.janus.pps)} packets/s).`
     );
+  } catch {
+    return `Capacity: ${CAPACITY_FILE} is unreadable; run \`npm run bench:fanout:knee\`.`;
   }
-  const ratios = NS.map((n) => {
-    const ours = rows.find((r) => r.sfu === 'consomme' && r.n === n);
-    const janus = rows.find((r) => r.sfu === 'janus' && r.n === n);
-    return ours && janus ? `N=${n}: ${fmt(perCore(ours) / perCore(janus), 2)}×` : undefined;
-  }).filter((x) => x !== undefined);
-  if (ratios.length) lines.push('', `Ours / Janus, delivered packets per core-second (higher is better for us): ${ratios.join(', ')}.`);
-  return lines.join('\n');
 }
-
 
 async function main(): Promise<void> {
   pin(process.pid, LOAD_CORE);
@@ -159,35 +69,72 @@ async function main(): Promise<void> {
   const load = os.loadavg()[0]!;
   const certificate = await generateDtlsCertificate();
   const rows: Row[] = [];
-  for (const n of NS) {
-    for (const sfu of SFUS) {
-      const row = await runOne(sfu, n, certificate);
-      rows.push(row);
-      console.log(`${sfu} N=${n}: CPU ${fmt(row.cpuPct, 1)}%, ${fmt(row.deliveredPps)} packets/s delivered, loss ${fmt(row.lossPct, 2)}%`);
+  const runs = ROUNDS * NS.length * SFUS.length;
+  console.log(`${runs} measurements, about ${Math.ceil((runs * (WARMUP_S + WINDOW_S + OVERHEAD_S)) / 60)} minutes`);
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? SFUS : [...SFUS].reverse();
+    for (const n of NS) {
+      for (const sfu of order) {
+        const row = await runOneWithRetry(sfu, n, certificate, { warmupS: WARMUP_S, windowS: WINDOW_S });
+        rows.push(row);
+        console.log(
+          `round ${round + 1}/${ROUNDS} ${sfu} N=${n}: CPU ${fmt(row.cpuPct, 1)}%, ${fmt(row.deliveredPps)} packets/s delivered, loss ${fmt(row.lossPct, 2)}%, ` +
+            `viewers ${fmt(row.viewerCpuPct)}% + feeder ${fmt(row.feederCpuPct)}% of core ${LOAD_CORE}`,
+        );
+      }
     }
   }
-  const body = table(rows);
+  // Cells in N order, ours before Janus.
+  const cells = summarize(rows).sort((a, b) => a.n - b.n || SFUS.indexOf(a.sfu) - SFUS.indexOf(b.sfu));
+  const ratioList = ratios(cells);
+  const body = [
+    cellsTable(cells),
+    '',
+    ratioList.length
+      ? `Ours / Janus, delivered packets per core-second from the medians (higher is better for us): ${ratioList.map((r) => `N=${r.n}: **${fmt(r.ratio, 2)}×**`).join(', ')}.`
+      : 'No N with both SFUs: no ratio.',
+  ].join('\n');
   console.log(`\n${body}`);
+  if (!WRITE) {
+    console.log('(FANOUT_WRITE=0: bench/RESULTS.md and the plots left as is)');
+    return;
+  }
+  await writeLinePlot(CPU_PLOT, {
+    title: 'Fan-out 1 → N: SFU CPU (median over rounds)',
+    xLabel: 'N viewers',
+    yLabel: 'SFU CPU (% of one core)',
+    series: series(cells, (c) => c.cpuPct.median),
+  });
+  await writeLinePlot(PPS_PLOT, {
+    title: 'Fan-out 1 → N: delivered packets/s per core (median)',
+    xLabel: 'N viewers',
+    yLabel: 'delivered packets per core-second',
+    series: series(cells, (c) => c.ppsPerCore.median),
+  });
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const envs = ENV_KEYS.filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
   const section = [
     `## Fan-out 1 → N (Consommé vs Janus)${TRIAL ? ' — TRIAL (short window, not for quoting)' : ''}`,
     '',
-    `Command: \`${['FANOUT_NS', 'FANOUT_SFUS', 'FANOUT_WARMUP_S', 'FANOUT_WINDOW_S', 'FANOUT_TRIAL'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`).join(' ')}${process.env['FANOUT_NS'] ? ' ' : ''}npm run bench:fanout\` (bench/fanout.ts). ` +
+    `Command: \`${[...envs, 'npm run bench:fanout'].join(' ')}\` (bench/fanout.ts). ` +
       `Date: ${new Date().toISOString()}. Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, linux ${os.release()}, 1-min load average ${fmt(load, 2)} at start; the run took ${Math.round((Date.now() - started) / 1000)} s.`,
     '',
     `Load: one plain-RTP feeder (pre-encoded VP8 640x360@30 CBR 1 Mbit/s + Opus 64 kbit/s, looped with continuous sequence numbers, timestamps and picture ids, per-frame bursts) into the SFU, ` +
-      `N light viewers (our ICE/DTLS/SRTP, counting only, no RTCP sent). SFU pinned to core 0; feeder and viewers on core 1. Warm-up ${WARMUP_S} s, window ${WINDOW_S} s, one round (no medians yet). ` +
-      'Consommé: PlainTransport (comedia) → WebRtcTransports on one WebRtcServer; Janus 1.1.2 (Debian): streaming mountpoint 1. Neither side negotiates RTP header extensions with the viewers. ' +
-      'CPU from /proc/PID/stat (utime+stime, all threads, whole process tree). Delay = viewer receive time − feeder stamp (RTP padding, both SFUs forward it), loopback, no bare-relay subtraction yet.',
+      `N light viewers (our ICE/DTLS/SRTP, counting only, an SRTCP receiver report with SDES about once a second, no NACK/PLI). SFU pinned to core 0; feeder and viewers on core 1. ` +
+      `${ROUNDS} round${ROUNDS > 1 ? 's' : ''}; in each, both SFUs per N one after the other (the first alternates by round); warm-up ${WARMUP_S} s, window ${WINDOW_S} s. ` +
+      'Cells: median [min–max] over the rounds (RSS, delay and load core: median; PLI/NACK/RR counts: sums). ' +
+      'Consommé: PlainTransport (comedia) → WebRtcTransports on one WebRtcServer; Janus 1.1.2 (Debian): streaming mountpoint 1, restarted for every measurement. Neither side negotiates RTP header extensions with the viewers. ' +
+      'CPU from /proc/PID/stat (utime+stime, all threads, whole process tree). Delay = viewer receive time − feeder stamp (RTP padding, both SFUs forward it), loopback, no bare-relay subtraction (see the delay section). ' +
+      `"Load core" is this process (all N viewers) and the feeder, % of core ${LOAD_CORE}; "client-limited" marks a cell where they reach 90%, so its loss would be the client's; "behind": a round where the viewers got under 90% of the offered rate (a growing queue).`,
     '',
     body,
+    '',
+    capacityLine(),
+    '',
+    '![SFU CPU against N](plots/fanout-cpu.png) ![delivered packets per core-second against N](plots/fanout-pps-per-core.png)',
   ].join('\n');
-  if (WRITE) {
-    writeResultsSection('fanout', section);
-    console.log(`updated ${RESULTS_FILE}`);
-  } else {
-    console.log('(FANOUT_WRITE=0: bench/RESULTS.md left as is)');
-  }
+  writeResultsSection('fanout', section);
+  console.log(`updated ${RESULTS_FILE}, bench/plots/fanout-cpu.png, bench/plots/fanout-pps-per-core.png`);
 }
 
 await main();

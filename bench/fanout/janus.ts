@@ -100,6 +100,21 @@ export class JanusViewerSession {
 
   /** Session, handle, watch mountpoint 1, answer, then ICE/DTLS to completion. */
   static async attach(viewer: LightViewer, mountpoint = 1): Promise<JanusViewerSession> {
+    const { session, start } = await JanusViewerSession.prepare(viewer, mountpoint);
+    try {
+      await start();
+      return session;
+    } catch (err) {
+      session.close();
+      throw err;
+    }
+  }
+
+  /**
+   * The signaling half of attach(): session, handle, watch, offer. `start()` sends the answer
+   * and runs ICE/DTLS to completion (the join-storm bench times the two halves apart).
+   */
+  static async prepare(viewer: LightViewer, mountpoint = 1): Promise<{ session: JanusViewerSession; start: () => Promise<void> }> {
     const session = (await post('', { janus: 'create' })).data!.id;
     const s = new JanusViewerSession(session);
     try {
@@ -107,10 +122,12 @@ export class JanusViewerSession {
       await post(`/${session}/${handle}`, { janus: 'message', body: { request: 'watch', id: mountpoint } });
       const offer = await s.#waitForJsep();
       const { remote, answer } = answerOffer(offer, viewer);
-      const connected = viewer.connect(remote);
-      await post(`/${session}/${handle}`, { janus: 'message', body: { request: 'start' }, jsep: { type: 'answer', sdp: answer } });
-      await connected;
-      return s;
+      const start = async (): Promise<void> => {
+        const connected = viewer.connect(remote);
+        await post(`/${session}/${handle}`, { janus: 'message', body: { request: 'start' }, jsep: { type: 'answer', sdp: answer } });
+        await connected;
+      };
+      return { session: s, start };
     } catch (err) {
       s.close();
       throw err;

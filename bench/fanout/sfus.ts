@@ -20,6 +20,8 @@ export interface SfuUnderTest {
   readonly audio: Target;
   readonly video: Target;
   addViewer(viewer: LightViewer): Promise<void>;
+  /** addViewer in two halves: the signaling now, ICE/DTLS when the returned function is called. */
+  prepareViewer(viewer: LightViewer): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -57,11 +59,15 @@ export async function startConsomme(): Promise<SfuUnderTest> {
     pid: worker.pid,
     audio: target,
     video: target,
-    async addViewer(viewer) {
+    async addViewer(this: SfuUnderTest, viewer: LightViewer) {
+      await (await this.prepareViewer(viewer))();
+    },
+    async prepareViewer(viewer) {
       const transport = await router.createWebRtcTransport({ webRtcServer: server });
       await transport.connect({ dtlsParameters: viewer.dtlsParameters });
-      for (const producer of producers) await transport.consume({ producerId: producer.id, rtpCapabilities });
-      await viewer.connect(remoteFromTransport(transport));
+      const consumers: types.Consumer[] = [];
+      for (const producer of producers) consumers.push(await transport.consume({ producerId: producer.id, rtpCapabilities }));
+      return () => viewer.connect(remoteFromTransport(transport, consumers));
     },
     async close() {
       worker.close();
@@ -80,6 +86,11 @@ export async function startJanus(logDir: string): Promise<SfuUnderTest> {
     video: { ip: '127.0.0.1', port: 5004 },
     async addViewer(viewer) {
       sessions.push(await JanusViewerSession.attach(viewer));
+    },
+    async prepareViewer(viewer) {
+      const { session, start } = await JanusViewerSession.prepare(viewer);
+      sessions.push(session);
+      return start;
     },
     async close() {
       for (const s of sessions) s.close();

@@ -11,12 +11,37 @@ export class SsrcCounter {
   readonly #seq = new SeqUnwrapper();
   /** Extended sequence number of the first packet seen. */
   first = -1;
+  /**
+   * Interarrival jitter in RTP timestamp units (RFC 3550 §6.4.1 and A.8), kept as a float;
+   * stays 0 while `clockRate` is unknown (0).
+   */
+  jitter = 0;
+  /** The stream's RTP clock rate in Hz, from the negotiated payload type; 0 when unknown. */
+  clockRate = 0;
+  #lastTs = -1;
+  #lastArrivalMs = 0;
 
   add(seq: number, length: number): void {
     const ext = this.#seq.unwrap(seq);
     if (this.first < 0) this.first = ext;
     this.packets++;
     this.bytes += length;
+  }
+
+  /**
+   * Updates the jitter with one packet's RTP timestamp and arrival time (ms, any monotonic
+   * origin). The transit difference is taken from deltas, so the 32-bit timestamp wrap and
+   * the unrelated clock origins cancel out.
+   */
+  arrival(rtpTimestamp: number, arrivalMs: number): void {
+    if (this.clockRate === 0) return;
+    if (this.#lastTs >= 0) {
+      const dTs = (rtpTimestamp - this.#lastTs) | 0; // signed 32-bit difference
+      const d = ((arrivalMs - this.#lastArrivalMs) * this.clockRate) / 1000 - dTs;
+      this.jitter += (Math.abs(d) - this.jitter) / 16;
+    }
+    this.#lastTs = rtpTimestamp;
+    this.#lastArrivalMs = arrivalMs;
   }
 
   get highest(): number {

@@ -17,13 +17,21 @@ export class RemoteDescriptionError extends Error {
   override name = 'RemoteDescriptionError';
 }
 
-export function remoteFromTransport(t: TransportParams): RemoteEndpoint {
+/** What remoteFromTransport needs of a consumer: its payload types and their clock rates. */
+export interface ConsumerCodecs {
+  rtpParameters: { codecs: readonly { payloadType: number; clockRate: number }[] };
+}
+
+/** The endpoint of a mediasoup-style transport; `consumers` give the clock rates for RR jitter. */
+export function remoteFromTransport(t: TransportParams, consumers: readonly ConsumerCodecs[] = []): RemoteEndpoint {
   const candidate = t.iceCandidates.find((c) => c.protocol === 'udp');
   const ip = candidate?.address ?? candidate?.ip;
   if (!candidate || ip === undefined) throw new RemoteDescriptionError('transport has no UDP candidate');
   const fingerprint = t.dtlsParameters.fingerprints.find((f) => f.algorithm === 'sha-256') ?? t.dtlsParameters.fingerprints[0];
   if (!fingerprint) throw new RemoteDescriptionError('transport has no DTLS fingerprint');
-  return { ufrag: t.iceParameters.usernameFragment, password: t.iceParameters.password, ip, port: candidate.port, fingerprint, controlling: true };
+  const clockRates = new Map<number, number>();
+  for (const c of consumers) for (const codec of c.rtpParameters.codecs) clockRates.set(codec.payloadType, codec.clockRate);
+  return { ufrag: t.iceParameters.usernameFragment, password: t.iceParameters.password, ip, port: candidate.port, fingerprint, controlling: true, clockRates };
 }
 
 interface OfferMedia {
@@ -42,6 +50,7 @@ export function answerOffer(offer: string, viewer: LightViewer): { remote: Remot
   let fingerprint: { algorithm: string; value: string } | undefined;
   let candidate: { ip: string; port: number } | undefined;
   const media: OfferMedia[] = [];
+  const clockRates = new Map<number, number>();
   for (const line of lines) {
     if (line.startsWith('m=')) {
       const [kind, , , pt] = line.slice(2).split(' ');
@@ -60,6 +69,9 @@ export function answerOffer(offer: string, viewer: LightViewer): { remote: Remot
     if (m && mid !== undefined) m.mid = mid;
     const rtpmap = attr(line, 'rtpmap');
     if (m && rtpmap?.startsWith(`${m.payloadType} `)) m.rtpmap = rtpmap;
+    // "100 VP8/90000" or "111 opus/48000/2"
+    const rate = rtpmap && /^(\d+) [^/]+\/(\d+)/.exec(rtpmap);
+    if (rate) clockRates.set(Number(rate[1]), Number(rate[2]));
     const cand = attr(line, 'candidate')?.split(' ');
     // foundation component transport priority ip port "typ" type
     if (cand && !candidate && cand[2]?.toLowerCase() === 'udp' && cand[1] === '1' && !cand[4]?.includes(':')) {
@@ -97,7 +109,7 @@ export function answerOffer(offer: string, viewer: LightViewer): { remote: Remot
   }
   return {
     // A full agent that offered controls (RFC 8445 §6.1.1); facing an ICE-lite one we do.
-    remote: { ufrag, password, ip: candidate.ip, port: candidate.port, fingerprint, controlling: lines.includes('a=ice-lite') },
+    remote: { ufrag, password, ip: candidate.ip, port: candidate.port, fingerprint, controlling: lines.includes('a=ice-lite'), clockRates },
     answer: `${answer.join('\r\n')}\r\n`,
   };
 }

@@ -3,13 +3,18 @@
  * built from Consommé's own wire modules, with no decoder and no jitter buffer. It counts
  * every RTP packet per SSRC, sequence gaps, the RTCP it receives (PLI/NACK are never sent:
  * counted as zero), and the forwarding delay from the feeder's stamp (bench/fanout/stamp.ts).
+ * Like a browser it sends an SRTCP receiver report about once a second (receiver-report.ts:
+ * loss, highest sequence, jitter, LSR/DLSR per received SSRC), so the SFU's RTCP receive
+ * path is loaded as in real use.
  * Costing a few µs per packet, hundreds fit in one process, one UDP socket each, so the SFU
  * rather than the load client runs out of CPU first.
  *
  * Datagrams are told apart by their first byte (RFC 7983): 0–3 STUN, 20–63 DTLS,
  * 128–191 RTP or RTCP (RTCP when the packet type is 192–223, RFC 5761 §4).
  */
+import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
+import { performance } from 'node:perf_hooks';
 import { DtlsSession, type DtlsConnectedInfo } from '../../packages/consomme/src/wire/dtls/session.js';
 import { fingerprints, generateDtlsCertificate, type DtlsCertificate, type DtlsFingerprint } from '../../packages/consomme/src/wire/dtls/certificate.js';
 import { srtpProfileName } from '../../packages/consomme/src/wire/dtls/srtp-profiles.js';
@@ -18,6 +23,7 @@ import { SrtpSession } from '../../packages/consomme/src/wire/srtp/index.js';
 import { readStamp } from '../fanout/stamp.js';
 import { DelayHistogram, SsrcCounter, type SsrcSnapshot } from './counters.js';
 import { IceChecks } from './ice.js';
+import { ReceiverReports } from './receiver-report.js';
 
 export interface RemoteEndpoint {
   ufrag: string;
@@ -27,6 +33,15 @@ export interface RemoteEndpoint {
   fingerprint: { algorithm: string; value: string };
   /** true against an ICE-lite SFU; false against a full agent that sent the offer. */
   controlling: boolean;
+  /** RTP clock rate (Hz) per payload type, for the jitter in receiver reports; without it jitter is reported as 0. */
+  clockRates?: ReadonlyMap<number, number>;
+}
+
+export interface LightViewerOptions {
+  /** Send RTCP receiver reports (default true). */
+  receiverReports?: boolean;
+  /** Mean interval between receiver reports, ms (default 1000); each is drawn from 0.5–1.5× (RFC 3550 §6.3.1) so viewers do not report in step. */
+  reportIntervalMs?: number;
 }
 
 export interface RtcpCounts {
@@ -40,6 +55,7 @@ export interface RtcpCounts {
 
 const CHECK_RETRY_MS = 50;
 const CONSENT_INTERVAL_MS = 1000;
+const REPORT_INTERVAL_MS = 1000;
 
 export class LightViewer {
   readonly ice = new IceChecks();
@@ -52,6 +68,13 @@ export class LightViewer {
   /** RTP that failed SRTP or arrived before keys. */
   srtpDropped = 0;
   srtpProfile = '';
+  /** SRTCP receiver reports sent. */
+  rrSent = 0;
+  /** Our RTCP sender SSRC (random, as RFC 3550 §8.1 asks). */
+  readonly ssrc = randomBytes(4).readUInt32BE(0);
+  readonly #reports = new ReceiverReports(this.ssrc, randomBytes(8).toString('hex'));
+  readonly #options: LightViewerOptions;
+  #reportTimer: NodeJS.Timeout | undefined;
   readonly #certificate: DtlsCertificate;
   readonly #socket: Socket;
   #remote: RemoteEndpoint | undefined;
@@ -61,15 +84,16 @@ export class LightViewer {
   #iceConnected: (() => void) | undefined;
   #closed = false;
 
-  private constructor(certificate: DtlsCertificate, socket: Socket) {
+  private constructor(certificate: DtlsCertificate, socket: Socket, options: LightViewerOptions) {
     this.#certificate = certificate;
+    this.#options = options;
     this.#socket = socket;
     socket.on('message', (buf, rinfo) => this.#onDatagram(buf, rinfo.address, rinfo.port));
     socket.on('error', () => undefined);
   }
 
   /** Binds one UDP socket on 127.0.0.1 with a 4 MiB receive buffer (keyframes come in bursts). */
-  static async create(certificate?: DtlsCertificate): Promise<LightViewer> {
+  static async create(certificate?: DtlsCertificate, options: LightViewerOptions = {}): Promise<LightViewer> {
     const cert = certificate ?? (await generateDtlsCertificate());
     const socket = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
@@ -80,7 +104,7 @@ export class LightViewer {
       });
     });
     socket.setRecvBufferSize(4 * 1024 * 1024);
-    return new LightViewer(cert, socket);
+    return new LightViewer(cert, socket, options);
   }
 
   get localPort(): number {
@@ -123,10 +147,24 @@ export class LightViewer {
     return out;
   }
 
+  /**
+   * Sends one plain RTP packet SRTP-protected to the peer: the send path of a light
+   * participant (publisher.ts). The packet itself is left untouched. False before the keys
+   * are in place, after close, or for a buffer that is not RTP.
+   */
+  sendRtp(plain: Buffer): boolean {
+    if (this.#closed || !this.#srtp) return false;
+    const protectedPacket = this.#srtp.protectRtp(plain);
+    if (!protectedPacket) return false;
+    this.#send(protectedPacket);
+    return true;
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#checkTimer);
+    clearTimeout(this.#reportTimer);
     this.#dtls?.close();
     this.#socket.close();
   }
@@ -191,6 +229,24 @@ export class LightViewer {
       remoteMasterKey: info.remoteMasterKey,
       remoteMasterSalt: info.remoteMasterSalt,
     });
+    if (this.#options.receiverReports !== false) this.#scheduleReport();
+  }
+
+  #scheduleReport(): void {
+    const mean = this.#options.reportIntervalMs ?? REPORT_INTERVAL_MS;
+    this.#reportTimer = setTimeout(() => {
+      this.#sendReport();
+      if (!this.#closed) this.#scheduleReport();
+    }, mean * (0.5 + Math.random()));
+    this.#reportTimer.unref();
+  }
+
+  #sendReport(): void {
+    const plain = this.#reports.build(this.counters, performance.now());
+    const packet = plain && this.#srtp?.protectRtcp(plain);
+    if (!packet) return;
+    this.#send(packet);
+    this.rrSent++;
   }
 
   #onDatagram(buf: Buffer, ip: string, port: number): void {
@@ -217,8 +273,12 @@ export class LightViewer {
     }
     const ssrc = plain.readUInt32BE(8);
     let counter = this.counters.get(ssrc);
-    if (!counter) this.counters.set(ssrc, (counter = new SsrcCounter()));
+    if (!counter) {
+      this.counters.set(ssrc, (counter = new SsrcCounter()));
+      counter.clockRate = this.#remote?.clockRates?.get(plain[1]! & 0x7f) ?? 0;
+    }
     counter.add(plain.readUInt16BE(2), plain.length);
+    counter.arrival(plain.readUInt32BE(4), performance.now());
     const sent = readStamp(plain);
     if (sent >= 0n) this.delay.addNs(process.hrtime.bigint() - sent);
   }
@@ -232,7 +292,10 @@ export class LightViewer {
     }
     this.rtcp.packets++;
     for (const p of packets) {
-      if (p.type === 'sr') this.rtcp.sr++;
+      if (p.type === 'sr') {
+        this.rtcp.sr++;
+        this.#reports.senderReport(p.ssrc, p.ntpSeconds, p.ntpFraction, performance.now());
+      }
       else if (p.type === 'pli') this.rtcp.pli++;
       else if (p.type === 'nack') this.rtcp.nack++;
       else this.rtcp.other++;

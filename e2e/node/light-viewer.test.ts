@@ -3,7 +3,9 @@
  * clip (VP8 + Opus, plain RTP) into one PlainTransport; three light viewers and three
  * mediasoup-client viewers on @roamhq/wrtc consume the same two producers. Each kind must
  * receive the same packets (within 1%), and every packet the light viewers get must carry
- * the feeder's send-time stamp through the SFU. Not a timed test: only counts are compared.
+ * the feeder's send-time stamp through the SFU. The light viewers' SRTCP receiver reports
+ * must reach the SFU: each consumer gets an RTT (which needs an RR echoing its SR) and the
+ * RR's loss. Not a timed test: only counts are compared.
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
@@ -48,6 +50,7 @@ describe('light viewer', { timeout: 60_000 }, () => {
 
       // Light viewers: a WebRtcTransport each, consuming both producers.
       const lightSsrcs: number[][] = [];
+      const lightConsumers: types.Consumer[] = [];
       for (let i = 0; i < N; i++) {
         const viewer = await LightViewer.create();
         viewers.push(viewer);
@@ -56,7 +59,8 @@ describe('light viewer', { timeout: 60_000 }, () => {
         const consumers: types.Consumer[] = [];
         for (const producer of [video, audio]) consumers.push(await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities }));
         lightSsrcs.push(consumers.map((c) => c.rtpParameters.encodings![0]!.ssrc!));
-        await viewer.connect(remoteFromTransport(transport));
+        lightConsumers.push(...consumers);
+        await viewer.connect(remoteFromTransport(transport, consumers));
       }
 
       // libwebrtc viewers through mediasoup-client.
@@ -113,7 +117,22 @@ describe('light viewer', { timeout: 60_000 }, () => {
         for (const ssrc of lightSsrcs[i]!) {
           const w = windowOf(undefined, v.counters.get(ssrc)!.snapshot());
           assert.ok(w.lost <= w.packets * 0.01, `ssrc ${ssrc}: ${w.lost} lost of ${w.packets}`);
+          const counter = v.counters.get(ssrc)!;
+          assert.ok(counter.clockRate === 48000 || counter.clockRate === 90000, `clock rate ${counter.clockRate}`);
+          assert.ok(Number.isFinite(counter.jitter) && counter.jitter >= 0, `jitter ${counter.jitter}`);
         }
+        // About one report a second over 4 s of media.
+        assert.ok(v.rrSent >= 2, `receiver reports sent: ${v.rrSent}`);
+      }
+      // The SFU decrypted and used the receiver reports: an RTT needs an RR whose LSR echoes
+      // one of the consumer's SRs; packetsLost comes from the RR's cumulative loss.
+      await waitUntil('RTT from receiver reports', 5_000, async () =>
+        (await Promise.all(lightConsumers.map((c) => c.getStats()))).every((s) => typeof s[0]?.roundTripTime === 'number'),
+      );
+      for (const c of lightConsumers) {
+        const [stats] = await c.getStats();
+        assert.ok(stats && stats.roundTripTime! >= 0 && stats.roundTripTime! < 1000, `consumer ${c.kind}: RTT ${stats?.roundTripTime}`);
+        assert.equal(stats.packetsLost, 0, `consumer ${c.kind}: packetsLost from the RR`);
       }
     } finally {
       feeder?.stop();
