@@ -101,12 +101,12 @@ class BenchTransport extends WorkerTransport {
   }
 
   protected sendRtpToWire(packet: Buffer, length: number): void {
-    const plain = length === packet.length ? packet : packet.subarray(0, length);
     if (!this.#srtp) {
-      this.#send(plain);
+      this.#send(length === packet.length ? packet : packet.subarray(0, length));
       return;
     }
-    const protectedPacket = this.#srtp.protectRtp(plain);
+    // As WebRtcTransport does: the scratch buffer and its length, no view per packet.
+    const protectedPacket = this.#srtp.protectRtp(packet, length);
     if (!protectedPacket) {
       this.dropped.add(`srtp-protect-${this.#srtp.lastDropReason ?? 'error'}`);
       return;

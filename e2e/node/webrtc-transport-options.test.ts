@@ -5,6 +5,8 @@
  * peer (our own ICE/DTLS/SCTP in Node, e2e/lib/raw-peer.ts) on 127.0.0.1.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import * as mediasoup from 'consomme';
 import type { types } from 'consomme';
@@ -140,6 +142,29 @@ describe('WebRtcTransport options and events with a live endpoint', { timeout: 6
     assert.deepEqual(directDump.dataProducerIds, [source.id]);
     transport.close();
     direct.close();
+  });
+
+  test('listenInfo sendBufferSize/recvBufferSize set the socket buffers (4 MiB / 1 MiB by default, within the kernel caps); bad sizes are TypeErrors', async () => {
+    const caps = { rb: Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8')), tb: Number(readFileSync('/proc/sys/net/core/wmem_max', 'utf8')) };
+    // `ss -m` shows the kernel's view of a socket's buffers (twice the granted size, as getsockopt does).
+    const buffers = (port: number): { rb: number; tb: number } => {
+      const out = execFileSync('ss', ['-uamnH', `sport = :${port}`], { encoding: 'utf8' });
+      const m = /rb(\d+),t\d+,tb(\d+)/.exec(out);
+      assert.ok(m, `ss output for port ${port}: ${out}`);
+      return { rb: Number(m[1]), tb: Number(m[2]) };
+    };
+    const custom = await router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1', recvBufferSize: 1_000_000, sendBufferSize: 300_000 }] });
+    assert.deepEqual(buffers(custom.iceCandidates[0]!.port), { rb: 2 * Math.min(1_000_000, caps.rb), tb: 2 * Math.min(300_000, caps.tb) });
+    const defaults = await router.createWebRtcTransport({ listenInfos: LISTEN });
+    assert.deepEqual(buffers(defaults.iceCandidates[0]!.port), { rb: 2 * Math.min(4 * 1024 * 1024, caps.rb), tb: 2 * Math.min(1024 * 1024, caps.tb) });
+    const plain = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1', recvBufferSize: 500_000 } });
+    assert.equal(buffers(plain.tuple.localPort).rb, 2 * Math.min(500_000, caps.rb));
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      await assert.rejects(router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1', recvBufferSize: bad }] }), TypeError);
+      await assert.rejects(router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1', sendBufferSize: bad } }), TypeError);
+      await assert.rejects(worker.createWebRtcServer({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1', recvBufferSize: bad }] }), TypeError);
+    }
+    for (const t of [custom, defaults, plain]) t.close();
   });
 
   test('iceselectedtuplechange and sctpstatechange are emitted (and on the observer) as the endpoint connects and goes away', async () => {

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { InvalidStateError, UnsupportedError } from '../errors.js';
 import { Transport, type TransportEvents, type TransportInternal, type TransportObserverEvents } from './transport.js';
 import type { AppData, SrtpCryptoSuite, TransportListenInfo, TransportTuple } from './transport-types.js';
+import { socketBufferSizes } from './listen-info.js';
 
 export interface SrtpParameters {
   cryptoSuite: SrtpCryptoSuite;
@@ -52,7 +53,10 @@ export type PlainTransportObserverEvents = TransportObserverEvents & {
 
 const SUITES: readonly SrtpCryptoSuite[] = ['AEAD_AES_256_GCM', 'AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'];
 
-function normalizeListen(info: TransportListenInfo | undefined, what: string): { ip: string; announcedAddress?: string; port?: number; portRange?: { min: number; max: number } } | undefined {
+function normalizeListen(
+  info: TransportListenInfo | undefined,
+  what: string,
+): { ip: string; announcedAddress?: string; port?: number; portRange?: { min: number; max: number }; sendBufferSize?: number; recvBufferSize?: number } | undefined {
   if (info === undefined) return undefined;
   if (typeof info !== 'object' || info === null) throw new TypeError(`wrong ${what}`);
   if (info.protocol !== undefined && info.protocol !== 'udp') throw new TypeError(`${what}.protocol must be 'udp'`);
@@ -65,7 +69,7 @@ function normalizeListen(info: TransportListenInfo | undefined, what: string): {
     out.port = info.port;
   }
   if (info.portRange !== undefined) out.portRange = { min: info.portRange.min, max: info.portRange.max };
-  return out;
+  return { ...out, ...socketBufferSizes(info, what) };
 }
 
 /** Validate the options and turn the older listenIp/port into listenInfo. */

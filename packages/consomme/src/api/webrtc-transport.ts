@@ -3,6 +3,7 @@ import { InvalidStateError } from '../errors.js';
 import type { WebRtcServer } from './webrtc-server.js';
 import type { SctpParameters } from '../ortc/types.js';
 import { Transport, type TransportEvents, type TransportInternal, type TransportObserverEvents } from './transport.js';
+import { socketBufferSizes } from './listen-info.js';
 import type {
   AppData,
   DtlsParameters,
@@ -132,6 +133,7 @@ export function normalizeWebRtcTransportOptions(options: WebRtcTransportOptions)
         }
         out.portRange = { min, max };
       }
+      Object.assign(out, socketBufferSizes(info, 'listenInfo'));
       return out;
     });
   } else if (options.listenIps !== undefined) {

@@ -82,14 +82,22 @@ const LOG_TAGS: readonly WorkerLogTag[] = [
   'info', 'ice', 'dtls', 'rtp', 'srtp', 'rtcp', 'rtx', 'bwe', 'score', 'simulcast', 'svc', 'sctp', 'message',
 ];
 
+/**
+ * Extra Node flags for worker processes only, e.g. `--cpu-prof --cpu-prof-dir=bench/.work`
+ * or `--trace-gc` for profiling a benchmark; NODE_OPTIONS would reach the API process too.
+ * Split on whitespace (no quoting).
+ */
+const WORKER_NODE_OPTIONS_ENV = 'CONSOMME_WORKER_NODE_OPTIONS';
+
 function workerEntry(): { path: string; execArgv: string[] } {
+  const extra = (process.env[WORKER_NODE_OPTIONS_ENV] ?? '').split(/\s+/).filter((a) => a !== '');
   // Running from the TypeScript sources (tests under tsx) the entry is main.ts;
   // from the built package it is main.js.
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) {
-    return { path: fileURLToPath(new URL('../worker/main.ts', import.meta.url)), execArgv: ['--import', 'tsx'] };
+    return { path: fileURLToPath(new URL('../worker/main.ts', import.meta.url)), execArgv: ['--import', 'tsx', ...extra] };
   }
-  return { path: fileURLToPath(new URL('../worker/main.js', import.meta.url)), execArgv: [] };
+  return { path: fileURLToPath(new URL('../worker/main.js', import.meta.url)), execArgv: extra };
 }
 
 export function validateWorkerSettings(settings: WorkerSettings): WorkerSpawnSettings {

@@ -3,14 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { classifyDatagram } from '../wire/demux.js';
 import { SrtpSession, srtpProfileInfo, type SrtpCryptoSuite } from '../wire/srtp/index.js';
 import type { WorkerContext } from './context.js';
-import { allocateUdp } from './net/port-allocator.js';
+import { allocateUdp, type SocketBuffers } from './net/port-allocator.js';
 import type { WorkerRouter } from './router.js';
 import { WorkerTransport } from './transport.js';
 
 export interface PlainTransportInit {
   transportId: string;
-  listenInfo: { ip: string; announcedAddress?: string; port?: number; portRange?: { min: number; max: number } };
-  rtcpListenInfo?: { ip: string; announcedAddress?: string; port?: number; portRange?: { min: number; max: number } };
+  listenInfo: { ip: string; announcedAddress?: string; port?: number; portRange?: { min: number; max: number } } & SocketBuffers;
+  rtcpListenInfo?: { ip: string; announcedAddress?: string; port?: number; portRange?: { min: number; max: number } } & SocketBuffers;
   rtcpMux: boolean;
   comedia: boolean;
   enableSrtp: boolean;
@@ -61,13 +61,13 @@ export class WorkerPlainTransport extends WorkerTransport {
   static async create(init: PlainTransportInit, ctx: WorkerContext, router: WorkerRouter): Promise<WorkerPlainTransport> {
     const transport = new WorkerPlainTransport(init, ctx, router);
     try {
-      const rtp = await allocateUdp(init.listenInfo.ip, init.listenInfo.port, init.listenInfo.portRange ?? ctx.portRange);
+      const rtp = await allocateUdp(init.listenInfo.ip, init.listenInfo.port, init.listenInfo.portRange ?? ctx.portRange, init.listenInfo);
       transport.#rtpSocket = rtp;
       rtp.on('message', (msg: Buffer, rinfo: RemoteInfo) => transport.guard('plain rtp', () => transport.#onDatagram(msg, rinfo, false)));
       rtp.on('error', () => undefined);
       if (!init.rtcpMux) {
         const info = init.rtcpListenInfo ?? init.listenInfo;
-        const rtcp = await allocateUdp(info.ip, init.rtcpListenInfo?.port, info.portRange ?? ctx.portRange);
+        const rtcp = await allocateUdp(info.ip, init.rtcpListenInfo?.port, info.portRange ?? ctx.portRange, info);
         transport.#rtcpSocket = rtcp;
         rtcp.on('message', (msg: Buffer, rinfo: RemoteInfo) => transport.guard('plain rtcp', () => transport.#onDatagram(msg, rinfo, true)));
         rtcp.on('error', () => undefined);
@@ -111,11 +111,10 @@ export class WorkerPlainTransport extends WorkerTransport {
   protected sendRtpToWire(packet: Buffer, length: number): void {
     const remote = this.#rtpRemote;
     if (!remote || !this.#rtpSocket) return;
-    const plain = length === packet.length ? packet : packet.subarray(0, length);
     let out: Buffer | undefined;
-    if (this.#srtp) out = this.#srtp.protectRtp(plain);
+    if (this.#srtp) out = this.#srtp.protectRtp(packet, length);
     // Plain RTP: copy, because the caller's buffer is reused before the send completes.
-    else out = Buffer.from(plain);
+    else out = Buffer.from(length === packet.length ? packet : packet.subarray(0, length));
     if (!out) {
       this.dropped.add('srtp-protect-failed');
       return;

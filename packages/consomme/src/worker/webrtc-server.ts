@@ -2,12 +2,13 @@ import { classifyDatagram } from '../wire/demux.js';
 import { getUsername, parseStun } from '../wire/stun/index.js';
 import type { RequestHandler, WorkerContext } from './context.js';
 import { listenIce, type IceListener, type IceSocketSink, type Tuple } from './net/ice-sockets.js';
+import type { SocketBuffers } from './net/port-allocator.js';
 import { DropCounters } from './drop-counters.js';
 import type { WorkerWebRtcTransport } from './webrtc-transport.js';
 
 export interface WebRtcServerInit {
   webRtcServerId: string;
-  listenInfos: { protocol: 'udp' | 'tcp'; ip: string; announcedAddress?: string; port?: number; portRange?: { min: number; max: number } }[];
+  listenInfos: ({ protocol: 'udp' | 'tcp'; ip: string; announcedAddress?: string; port?: number; portRange?: { min: number; max: number } } & SocketBuffers)[];
 }
 
 export interface ServerCandidate {
@@ -116,7 +117,7 @@ export class WorkerWebRtcServer implements RequestHandler {
       dropped: (reason) => this.#dropped.add(reason),
       guard: (_what, fn) => this.#guard(fn),
     };
-    const listener = await listenIce(info.protocol, info.ip, info.port, info.portRange ?? this.#ctx.portRange, sink);
+    const listener = await listenIce(info.protocol, info.ip, info.port, info.portRange ?? this.#ctx.portRange, sink, info);
     this.#listeners.push(listener);
     this.#candidates.push({ protocol: info.protocol, address: info.announcedAddress ?? info.ip, port: listener.port });
   }

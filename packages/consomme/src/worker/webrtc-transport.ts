@@ -23,6 +23,8 @@ interface ListenInfoInit {
   announcedAddress?: string;
   port?: number;
   portRange?: { min: number; max: number };
+  sendBufferSize?: number;
+  recvBufferSize?: number;
 }
 
 export interface WebRtcTransportInit {
@@ -209,8 +211,8 @@ export class WorkerWebRtcTransport extends WorkerTransport {
   protected sendRtpToWire(packet: Buffer, length: number): void {
     const tuple = this.#selected;
     if (!tuple || !this.#srtp) return;
-    const plain = length === packet.length ? packet : packet.subarray(0, length);
-    const protectedPacket = this.#srtp.protectRtp(plain);
+    // `length` instead of a view: no allocation for the scratch buffer's slice.
+    const protectedPacket = this.#srtp.protectRtp(packet, length);
     if (!protectedPacket) {
       this.dropped.add(`srtp-protect-${this.#srtp.lastDropReason ?? 'error'}`);
       return;
@@ -271,7 +273,7 @@ export class WorkerWebRtcTransport extends WorkerTransport {
     };
     let index = 0;
     for (const info of init.listenInfos) {
-      const listener = await listenIce(info.protocol, info.ip, info.port, info.portRange ?? this.ctx.portRange, sink);
+      const listener = await listenIce(info.protocol, info.ip, info.port, info.portRange ?? this.ctx.portRange, sink, info);
       this.#listeners.push(listener);
       this.#listenIps.push(info.ip);
       this.#candidates.push(this.#candidate(info.protocol, info.announcedAddress ?? info.ip, listener.port, index++, init));

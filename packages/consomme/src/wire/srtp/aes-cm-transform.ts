@@ -51,8 +51,7 @@ export class AesCmHmacTransform implements SrtpTransform {
     return length - this.rtcpTagLength - 4;
   }
 
-  protectRtp(packet: Buffer, headerLength: number, ssrc: number, index: number): Buffer {
-    const length = packet.length;
+  protectRtp(packet: Buffer, headerLength: number, ssrc: number, index: number, length: number): Buffer {
     const out = Buffer.allocUnsafe(length + this.rtpTagLength);
     packet.copy(out, 0, 0, length);
     this.#crypt(this.#rtp, ssrc, index, out, headerLength, length);

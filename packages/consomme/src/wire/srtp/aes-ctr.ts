@@ -25,6 +25,8 @@ export class AesCtr {
   readonly #ecb: Cipher;
   #scratch: Uint8Array;
   #words: Int32Array;
+  /** views[n] = scratch[0..16n): the input of an n-block keystream, made once per length instead of per packet. */
+  #views: (Uint8Array | undefined)[] = [];
 
   constructor(key: Uint8Array) {
     if (key.length !== 16 && key.length !== 32) throw new RangeError(`AES key must be 16 or 32 bytes, got ${key.length}`);
@@ -52,11 +54,12 @@ export class AesCtr {
       const buffer = new ArrayBuffer(bytes);
       this.#scratch = new Uint8Array(buffer);
       this.#words = new Int32Array(buffer);
+      this.#views = [];
     }
     const u8 = this.#scratch;
     const w = this.#words;
     // Reading the IV back as native-endian words keeps the layout byte-exact on any host.
-    u8.set(iv.subarray(0, 16), 0);
+    for (let i = 0; i < 16; i++) u8[i] = iv[i]!;
     const w0 = w[0]!;
     const w1 = w[1]!;
     const w2 = w[2]!;
@@ -71,7 +74,9 @@ export class AesCtr {
       u8[b + 14] = c >>> 8;
       u8[b + 15] = c;
     }
-    return this.#ecb.update(u8.subarray(0, bytes));
+    let input = this.#views[blocks];
+    if (input === undefined) this.#views[blocks] = input = u8.subarray(0, bytes);
+    return this.#ecb.update(input);
   }
 }
 

@@ -36,8 +36,8 @@ export class AesGcmTransform implements SrtpTransform {
   readonly #rtcpAad = new Uint8Array(12);
 
   constructor(keys: SrtpSessionKeys) {
-    this.#rtp = new AesGcm(keys.rtpKey, true);
-    this.#rtcp = new AesGcm(keys.rtcpKey, false);
+    this.#rtp = new AesGcm(keys.rtpKey);
+    this.#rtcp = new AesGcm(keys.rtcpKey);
     this.#rtpSalt = keys.rtpSalt;
     this.#rtcpSalt = keys.rtcpSalt;
   }
@@ -46,11 +46,11 @@ export class AesGcmTransform implements SrtpTransform {
     return length - 4;
   }
 
-  protectRtp(packet: Buffer, headerLength: number, ssrc: number, index: number): Buffer {
-    const length = packet.length;
+  protectRtp(packet: Buffer, headerLength: number, ssrc: number, index: number, length: number): Buffer {
     const out = Buffer.allocUnsafe(length + GCM_TAG_LENGTH);
-    packet.copy(out, 0, 0, headerLength);
     const iv = this.#setIv(this.#rtpSalt, ssrc, Math.floor(index / 0x100000000), index >>> 0);
+    if (this.#rtp.sealRtp(iv, packet, headerLength, length, out)) return out;
+    packet.copy(out, 0, 0, headerLength);
     this.#rtp.seal(iv, out, 0, headerLength, packet, headerLength, length, out, headerLength, length);
     return out;
   }

@@ -17,7 +17,7 @@
  *   0           A         aPad         aPad+L    lengths (16)               +16
  */
 import { AesCtr } from './aes-ctr.js';
-import { GhashCompact, GhashWide, type Ghash } from './ghash.js';
+import { createGhash, GhashCompact, type Ghash } from './ghash.js';
 
 export const GCM_TAG_LENGTH = 16;
 
@@ -31,12 +31,14 @@ export class AesGcm {
   /** E(K, J0) || keystream, copied out of the ECB output so it can be read as words. */
   #ks: Uint8Array;
   #ksWords: Int32Array;
+  /** Word views of the last source and output ArrayBuffers (see #wordsOf). */
+  readonly #views: Int32Array[] = [new Int32Array(0), new Int32Array(0)];
 
-  /** `wideTables` trades 64 KiB of GHASH tables (8 KiB otherwise) for about twice the speed; worth it for RTP, not RTCP. */
-  constructor(key: Uint8Array, wideTables: boolean) {
+  /** `portableGhash` forces the nibble-table GHASH that any host runs (tests compare the two). */
+  constructor(key: Uint8Array, portableGhash = false) {
     this.#ctr = new AesCtr(key);
     const h = this.#ctr.encryptBlocks(new Uint8Array(16));
-    this.#ghash = wideTables ? new GhashWide(h) : new GhashCompact(h);
+    this.#ghash = portableGhash ? new GhashCompact(h) : createGhash(h);
     // A 1500-byte packet with a long header extension fits without growing.
     const work = new ArrayBuffer(1664);
     this.#work = new Uint8Array(work);
@@ -76,6 +78,54 @@ export class AesGcm {
     const work = this.#work;
     dst.set(work.subarray(at, at + length), dstStart);
     for (let i = 0; i < 16; i++) dst[tagStart + i] = work[end + 16 + i]!;
+  }
+
+  /**
+   * SRTP's case of `seal`, without staging: src[0..headerLength) is the AAD and
+   * is copied to out, src[headerLength..length) is encrypted straight into out,
+   * and the tag goes to out[length..+16). GHASH reads the ciphertext where it
+   * lands, zero-padded inside the tag's room, which is written last.
+   * Needs 4-byte aligned src and out (pooled Buffers are 8-aligned and an RTP
+   * header is a multiple of 4 bytes long) and a header that fits the work
+   * buffer; returns false, having done nothing, otherwise, and the caller uses `seal`.
+   */
+  sealRtp(iv: Uint8Array, src: Uint8Array, headerLength: number, length: number, out: Uint8Array): boolean {
+    const at = (headerLength + 15) & ~15;
+    if (((src.byteOffset | out.byteOffset | headerLength) & 3) !== 0 || out.length < length + GCM_TAG_LENGTH || at + 16 > this.#work.length) {
+      return false;
+    }
+    const textLength = length - headerLength;
+    const blocks = (textLength + 15) >>> 4;
+    const ks = this.#keystream(iv, textLength);
+    const s = this.#wordsOf(src.buffer, 0);
+    const o = this.#wordsOf(out.buffer, 1);
+    const si = src.byteOffset >>> 2;
+    const oi = out.byteOffset >>> 2;
+    const h = headerLength >>> 2;
+    for (let i = 0; i < h; i++) o[oi + i] = s[si + i]!;
+    const words = textLength >>> 2;
+    for (let i = 0; i < words; i++) o[oi + h + i] = s[si + h + i]! ^ ks[4 + i]!;
+    // The last 0–3 bytes one at a time: the word holding them may run past src's memory.
+    const ksBytes = this.#ks;
+    for (let i = headerLength + (words << 2); i < length; i++) out[i] = src[i]! ^ ksBytes[16 + i - headerLength]!;
+    // Zero-pad C to whole blocks for GHASH, also inside the tag's room.
+    const cEnd = headerLength + (blocks << 4);
+    for (let i = length; i < cEnd; i++) out[i] = 0;
+
+    const g = this.#ghash;
+    g.reset();
+    const work = this.#work;
+    const w = this.#workWords;
+    // A (the header) and its padding go through the work buffer; the header is usually 12–40 bytes.
+    for (let i = 0; i < h; i++) w[i] = o[oi + i]!;
+    for (let i = h; i < at >>> 2; i++) w[i] = 0;
+    g.absorb(w, 0, at >>> 2);
+    g.absorb(o, oi + h, oi + h + (blocks << 2));
+    this.#lengthBlock(0, headerLength, textLength);
+    g.absorb(w, 0, 4);
+    g.digest(ks, 0, w, 0);
+    for (let i = 0; i < 16; i++) out[length + i] = work[i]!;
+    return true;
   }
 
   /**
@@ -146,20 +196,31 @@ export class AesGcm {
     for (let i = aadLength; i < at; i++) work[i] = 0;
     work.set(src.subarray(srcStart, srcEnd), at);
     for (let i = at + length; i < end; i++) work[i] = 0;
-    // Bit lengths as two 64-bit big-endian fields; packets stay far below 2^29 bytes.
-    const bits = aadLength * 8;
-    const textBits = length * 8;
-    work.fill(0, end, end + 4);
-    work[end + 4] = bits >>> 24;
-    work[end + 5] = bits >>> 16;
-    work[end + 6] = bits >>> 8;
-    work[end + 7] = bits;
-    work.fill(0, end + 8, end + 12);
-    work[end + 12] = textBits >>> 24;
-    work[end + 13] = textBits >>> 16;
-    work[end + 14] = textBits >>> 8;
-    work[end + 15] = textBits;
+    this.#lengthBlock(end, aadLength, length);
+    this.#keystream(iv, length);
+    return at;
+  }
 
+  /** The length block (bit lengths of A and C as two 64-bit big-endian fields) at work[at..+16). */
+  #lengthBlock(at: number, aadLength: number, textLength: number): void {
+    const work = this.#work;
+    // Packets stay far below 2^29 bytes, so the high words are zero.
+    const bits = aadLength * 8;
+    const textBits = textLength * 8;
+    work.fill(0, at, at + 4);
+    work[at + 4] = bits >>> 24;
+    work[at + 5] = bits >>> 16;
+    work[at + 6] = bits >>> 8;
+    work[at + 7] = bits;
+    work.fill(0, at + 8, at + 12);
+    work[at + 12] = textBits >>> 24;
+    work[at + 13] = textBits >>> 16;
+    work[at + 14] = textBits >>> 8;
+    work[at + 15] = textBits;
+  }
+
+  /** Fills #ks with E(K, J0) || keystream for `length` bytes of text; returns its words. */
+  #keystream(iv: Uint8Array, length: number): Int32Array {
     const j0 = this.#j0;
     for (let i = 0; i < 12; i++) j0[i] = iv[i]!;
     const ks = this.#ctr.keystream(j0, 1, 1 + ((length + 15) >>> 4));
@@ -169,7 +230,21 @@ export class AesGcm {
       this.#ksWords = new Int32Array(buffer);
     }
     this.#ks.set(ks, 0);
-    return at;
+    return this.#ksWords;
+  }
+
+  /**
+   * Host words over a whole ArrayBuffer, remembered per slot: the caller's
+   * scratch buffer (slot 0) stays the same, and the output pool (slot 1)
+   * changes every few packets, so views are rarely created.
+   */
+  #wordsOf(buffer: ArrayBufferLike, slot: 0 | 1): Int32Array {
+    const views = this.#views;
+    const cached = views[slot]!;
+    if (cached.buffer === buffer) return cached;
+    const view = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+    views[slot] = view;
+    return view;
   }
 
   /** Words work[from..) ^= keystream for `length` bytes rounded up to a word; bytes past the text are scratch. */

@@ -13,16 +13,34 @@
  *   +---------------+---------------+----------------+-----------------+
  *
  * XOR does not care about byte order, so the state Y and every table entry use
- * that same host layout, and X·H is a XOR of per-position lookups (linearity):
- * - GhashWide: one 256-entry table per byte position, 16 lookups per block
- *   (64 KiB per key). Used on the RTP hot path.
- * - GhashCompact: one 16-entry table per nibble position, 32 lookups per block
- *   (8 KiB per key). Used for RTCP.
- * Which byte a shift of a host word exposes depends on host endianness; that is
- * settled once when the tables are built, not per block.
+ * that same host layout:
+ * - GhashShoup8 (little-endian hosts): Horner over bytes with one 256-entry
+ *   table per key (4 KiB) and a shared reduction table. Used for SRTP and SRTCP.
+ * - GhashCompact (any host): X·H as a XOR of per-position lookups (linearity),
+ *   one 16-entry table per nibble position, 32 lookups per block (8 KiB per key).
+ *   Which byte a shift of a host word exposes depends on host endianness; that
+ *   is settled once when its tables are built, not per block.
  */
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * REDUCE[r]: byte r shifted out of position 15 by Z·x^8, folded back with
+ * x^128 = x^7 + x^2 + x + 1, as the host little-endian word of bytes 0–3
+ * (only bytes 0 and 1 can be non-zero). The bit of r worth x^(120+k) is
+ * bit 7 − k, and x^k·(x^7 + x^2 + x + 1) is 0xE100 shifted right by k.
+ */
+const REDUCE = new Int32Array(256);
+for (let r = 0; r < 256; r++) {
+  let v = 0;
+  for (let k = 0; k < 8; k++) if ((r >> (7 - k)) & 1) v ^= 0xe100 >>> k;
+  REDUCE[r] = (v >>> 8) | ((v & 0xff) << 8);
+}
+
+/** The fastest GHASH for this host: GhashShoup8 on little-endian hosts, GhashCompact otherwise. */
+export function createGhash(h: Uint8Array): Ghash {
+  return LITTLE_ENDIAN ? new GhashShoup8(h) : new GhashCompact(h);
+}
 
 export abstract class Ghash {
   protected y0 = 0;
@@ -46,121 +64,223 @@ export abstract class Ghash {
   abstract absorb(d: Int32Array, start: number, end: number): void;
 }
 
-export class GhashWide extends Ghash {
-  /** Word j of each entry lives in its own array, so one index serves all four loads. */
-  readonly #t0 = new Int32Array(16 * 256);
-  readonly #t1 = new Int32Array(16 * 256);
-  readonly #t2 = new Int32Array(16 * 256);
-  readonly #t3 = new Int32Array(16 * 256);
+/**
+ * Shoup's 8-bit method on little-endian hosts: X·H by Horner over the block's
+ * bytes from 15 down to 0, Z = Z·x^8 ^ M[byte], with one 256-entry table of
+ * byte·H per key (4 KiB) and one reduction table shared by all keys.
+ *
+ * In GCM's bit order Z·x^8 moves every byte one place up (byte k → k + 1); the
+ * byte pushed out of position 15 (coefficients x^120..x^127) wraps around as
+ * x^128 = x^7 + x^2 + x + 1, which lands in bytes 0–1 (REDUCE). In host
+ * little-endian words that move is a left shift by 8 with the top byte carried
+ * into the next word.
+ *
+ * Why not 16 byte-position tables (64 KiB per key, 16 lookups and no shifts per
+ * block): an SFU holds one key per consumer, and at fan-out those tables miss
+ * the cache on every packet; 4 KiB per key stays cached and costs about the same
+ * when both are hot. With 80 consumers GHASH fell from 38% to 17% of the
+ * worker's time (bench/profiles/fanout-n80-before.txt and -after.txt).
+ */
+export class GhashShoup8 extends Ghash {
+  /** byte·H for every byte value, four host words per entry. */
+  readonly #m = new Int32Array(256 * 4);
 
   constructor(h: Uint8Array) {
     super();
-    const powers = powersOfH(h);
-    // Slot k serves bits 8(k&3)..+8 of host word k>>2.
-    const t = new Int32Array(16 * 256 * 4);
-    for (let k = 0; k < 16; k++) fillTable(t, k * 1024, 8, powers, 8 * bytePosition(k));
-    split(t, this.#t0, this.#t1, this.#t2, this.#t3);
+    if (!LITTLE_ENDIAN) throw new RangeError('GhashShoup8 needs a little-endian host (use GhashCompact)');
+    fillTable(this.#m, 0, 8, powersOfH(h), 0);
   }
 
   absorb(d: Int32Array, start: number, end: number): void {
-    const t0 = this.#t0;
-    const t1 = this.#t1;
-    const t2 = this.#t2;
-    const t3 = this.#t3;
-    let y0 = this.y0;
-    let y1 = this.y1;
-    let y2 = this.y2;
-    let y3 = this.y3;
+    const m = this.#m;
+    const rt = REDUCE;
+    let z0 = this.y0;
+    let z1 = this.y1;
+    let z2 = this.y2;
+    let z3 = this.y3;
+    let p = 0;
+    let r = 0;
     for (let o = start; o < end; o += 4) {
-      const x0 = y0 ^ d[o]!;
-      const x1 = y1 ^ d[o + 1]!;
-      const x2 = y2 ^ d[o + 2]!;
-      const x3 = y3 ^ d[o + 3]!;
-      let p = x0 & 0xff;
-      y0 = t0[p]!;
-      y1 = t1[p]!;
-      y2 = t2[p]!;
-      y3 = t3[p]!;
-      p = 0x100 | ((x0 >>> 8) & 0xff);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
-      p = 0x200 | ((x0 >>> 16) & 0xff);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
-      p = 0x300 | (x0 >>> 24);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
-      p = 0x400 | (x1 & 0xff);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
-      p = 0x500 | ((x1 >>> 8) & 0xff);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
-      p = 0x600 | ((x1 >>> 16) & 0xff);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
-      p = 0x700 | (x1 >>> 24);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
-      p = 0x800 | (x2 & 0xff);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
-      p = 0x900 | ((x2 >>> 8) & 0xff);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
-      p = 0xa00 | ((x2 >>> 16) & 0xff);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
-      p = 0xb00 | (x2 >>> 24);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
-      p = 0xc00 | (x3 & 0xff);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
-      p = 0xd00 | ((x3 >>> 8) & 0xff);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
-      p = 0xe00 | ((x3 >>> 16) & 0xff);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
-      p = 0xf00 | (x3 >>> 24);
-      y0 ^= t0[p]!;
-      y1 ^= t1[p]!;
-      y2 ^= t2[p]!;
-      y3 ^= t3[p]!;
+      const x0 = z0 ^ d[o]!;
+      const x1 = z1 ^ d[o + 1]!;
+      const x2 = z2 ^ d[o + 2]!;
+      const x3 = z3 ^ d[o + 3]!;
+      // byte 15
+      p = (x3 >>> 24) << 2;
+      z0 = m[p]!;
+      z1 = m[p + 1]!;
+      z2 = m[p + 2]!;
+      z3 = m[p + 3]!;
+      // byte 14
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = ((x3 >>> 16) & 0xff) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
+      // byte 13
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = ((x3 >>> 8) & 0xff) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
+      // byte 12
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = (x3 & 0xff) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
+      // byte 11
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = (x2 >>> 24) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
+      // byte 10
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = ((x2 >>> 16) & 0xff) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
+      // byte 9
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = ((x2 >>> 8) & 0xff) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
+      // byte 8
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = (x2 & 0xff) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
+      // byte 7
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = (x1 >>> 24) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
+      // byte 6
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = ((x1 >>> 16) & 0xff) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
+      // byte 5
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = ((x1 >>> 8) & 0xff) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
+      // byte 4
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = (x1 & 0xff) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
+      // byte 3
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = (x0 >>> 24) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
+      // byte 2
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = ((x0 >>> 16) & 0xff) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
+      // byte 1
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = ((x0 >>> 8) & 0xff) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
+      // byte 0
+      r = z3 >>> 24;
+      z3 = (z3 << 8) | (z2 >>> 24);
+      z2 = (z2 << 8) | (z1 >>> 24);
+      z1 = (z1 << 8) | (z0 >>> 24);
+      z0 = (z0 << 8) ^ rt[r]!;
+      p = (x0 & 0xff) << 2;
+      z0 ^= m[p]!;
+      z1 ^= m[p + 1]!;
+      z2 ^= m[p + 2]!;
+      z3 ^= m[p + 3]!;
     }
-    this.y0 = y0;
-    this.y1 = y1;
-    this.y2 = y2;
-    this.y3 = y3;
+    this.y0 = z0;
+    this.y1 = z1;
+    this.y2 = z2;
+    this.y3 = z3;
   }
 }
 

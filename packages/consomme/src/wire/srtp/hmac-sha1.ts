@@ -8,6 +8,9 @@
  * per session key beats cloning precomputed ipad/opad hash states with
  * `hash.copy()`, because it crosses into native code three times per packet
  * instead of six. The key is imported once, so no key material is copied per packet.
+ * A plain-JS SHA-1 from precomputed ipad/opad states (bench/srtp/js-hmac-sha1.ts),
+ * which creates no object per packet, is about 2.4 times slower for 1204 bytes
+ * (190k vs 451k MACs/s on one core): native SHA-1 outweighs the object per packet.
  */
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 

@@ -90,6 +90,24 @@ for (const suite of SUITES) {
       }
     });
 
+    it('protects packet[0..length) of a larger scratch, and unaligned input, to the same bytes', () => {
+      for (let seq = 100; seq < 160; seq++) {
+        const { a, b, keys } = pair(suite);
+        const [k1, s1] = keys as [Buffer, Buffer];
+        const a2 = new SrtpSession({ profile: suite, localMasterKey: k1, localMasterSalt: s1, remoteMasterKey: k1, remoteMasterSalt: s1 });
+        const plain = rtp({ seq, extensionWords: seq % 3, payload: seq * 7 });
+        const scratch = Buffer.alloc(plain.length + 50, 0x55);
+        plain.copy(scratch);
+        const unaligned = Buffer.alloc(plain.length + 1).subarray(1);
+        plain.copy(unaligned);
+        const fromScratch = a.protectRtp(scratch, plain.length)!;
+        const fromUnaligned = a2.protectRtp(unaligned)!;
+        assert.deepEqual(fromScratch, fromUnaligned);
+        assert.deepEqual(b.unprotectRtp(fromScratch), plain);
+        assert.equal(a.protectRtp(scratch, scratch.length + 1), undefined);
+      }
+    });
+
     it('keeps ROC across 65535 -> 0, with reordering around the wrap', () => {
       const { a, b } = pair(suite);
       const packets = Array.from({ length: 40 }, (_, i) => {

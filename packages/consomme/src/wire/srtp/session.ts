@@ -43,8 +43,8 @@ export class SrtpSession {
   readonly #tx: SrtpTransform;
   readonly #rx: SrtpTransform;
   readonly #windowSize: number;
-  /** SSRC → highest SRTP index sent. */
-  readonly #txRtp = new Map<number, number>();
+  /** SSRC → highest SRTP index sent (in an object, so a packet costs one Map lookup, not a lookup and a store). */
+  readonly #txRtp = new Map<number, { highest: number }>();
   readonly #rxRtp = new Map<number, ReplayWindow>();
   /** SSRC → next SRTCP index to send. */
   readonly #txRtcp = new Map<number, number>();
@@ -71,25 +71,28 @@ export class SrtpSession {
     return this.#lastDropReason;
   }
 
-  /** SRTP packet for a plain RTP packet (which is left untouched); undefined if it is not RTP v2. */
-  protectRtp(packet: Buffer): Buffer | undefined {
-    const length = packet.length;
-    if (length < 12) return this.#drop('short');
+  /**
+   * SRTP packet for the plain RTP packet in packet[0..length) (left untouched;
+   * `length` lets a caller pass a reused scratch buffer without a view per
+   * packet); undefined if it is not RTP v2.
+   */
+  protectRtp(packet: Buffer, length = packet.length): Buffer | undefined {
+    if (length < 12 || length > packet.length) return this.#drop('short');
     const headerLength = rtpHeaderLength(packet, length);
     if (headerLength < 0) return this.#drop('malformed');
     const seq = packet.readUInt16BE(2);
     const ssrc = packet.readUInt32BE(8);
-    const highest = this.#txRtp.get(ssrc);
+    const state = this.#txRtp.get(ssrc);
     let index = seq;
-    if (highest === undefined) {
-      this.#txRtp.set(ssrc, seq);
+    if (state === undefined) {
+      this.#txRtp.set(ssrc, { highest: seq });
     } else {
-      index = estimateIndex(highest, seq);
+      index = estimateIndex(state.highest, seq);
       // Only reachable when resending something older than the first packet sent: keep ROC 0.
       if (index < 0) index = seq;
-      else if (index > highest) this.#txRtp.set(ssrc, index);
+      else if (index > state.highest) state.highest = index;
     }
-    return this.#tx.protectRtp(packet, headerLength, ssrc, index);
+    return this.#tx.protectRtp(packet, headerLength, ssrc, index, length);
   }
 
   /** Plain RTP packet, or undefined (see lastDropReason). Never throws. */

@@ -107,7 +107,7 @@ describe('protect then unprotect gives back the same bytes', () => {
         rtp.set(payload, rtp.length - payload.length);
         const headerLength = rtpHeaderLength(rtp, rtp.length);
         assert.equal(headerLength, rtp.length - payload.length);
-        const srtp = t.protectRtp(rtp, headerLength, ssrc, index);
+        const srtp = t.protectRtp(rtp, headerLength, ssrc, index, rtp.length);
         assert.deepEqual(t.unprotectRtp(srtp, headerLength, ssrc, index), rtp);
 
         const rtcp = Buffer.concat([Buffer.from([0x80, 200, 0, 0]), Buffer.alloc(4), payload]);

@@ -110,7 +110,7 @@ describe('RFC 7714 §16–§17: AEAD_AES_128_GCM and AEAD_AES_256_GCM', () => {
   for (const [suite, key, srtp] of rtpRows) {
     it(`${suite} SRTP protect and unprotect`, () => {
       const t = transform(suite, key);
-      assert.equal(t.protectRtp(rtp, 12, rtpSsrc, rtpIndex).toString('hex'), hex(srtp).toString('hex'));
+      assert.equal(t.protectRtp(rtp, 12, rtpSsrc, rtpIndex, rtp.length).toString('hex'), hex(srtp).toString('hex'));
       assert.equal(t.unprotectRtp(hex(srtp), 12, rtpSsrc, rtpIndex)?.toString('hex'), rtp.toString('hex'));
       const tampered = hex(srtp);
       tampered[20]! ^= 1;

@@ -9,7 +9,8 @@ export interface SrtpTransform {
   readonly rtcpTagLength: number;
   /** Where E|SRTCP index sits in a protected RTCP packet of `length` bytes. */
   rtcpTrailerOffset(length: number): number;
-  protectRtp(packet: Buffer, headerLength: number, ssrc: number, index: number): Buffer;
+  /** Protects packet[0..length); the packet may be a larger scratch buffer. */
+  protectRtp(packet: Buffer, headerLength: number, ssrc: number, index: number, length: number): Buffer;
   /** Undefined when authentication fails. */
   unprotectRtp(packet: Buffer, headerLength: number, ssrc: number, index: number): Buffer | undefined;
   protectRtcp(packet: Buffer, ssrc: number, index: number, encrypt: boolean): Buffer;

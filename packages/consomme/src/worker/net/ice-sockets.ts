@@ -1,7 +1,7 @@
 import type { RemoteInfo, Socket as UdpSocket } from 'node:dgram';
 import type { Server as TcpServer, Socket as TcpSocket } from 'node:net';
 import { TcpDeframer, frameTcp } from '../../wire/ice/tcp-framing.js';
-import { allocateTcp, allocateUdp, type PortRange } from './port-allocator.js';
+import { allocateTcp, allocateUdp, type PortRange, type SocketBuffers } from './port-allocator.js';
 
 /** One 5-tuple (UDP remote address, or one TCP connection) and how to answer on it. */
 export interface Tuple {
@@ -46,9 +46,10 @@ export async function listenIce(
   port: number | undefined,
   range: PortRange,
   sink: IceSocketSink,
+  buffers?: SocketBuffers,
 ): Promise<IceListener> {
   if (protocol === 'udp') {
-    const socket = await allocateUdp(ip, port, range);
+    const socket = await allocateUdp(ip, port, range, buffers);
     const localPort = socket.address().port;
     const tuples = new Map<string, Tuple>();
     socket.on('message', (msg: Buffer, rinfo: RemoteInfo) =>

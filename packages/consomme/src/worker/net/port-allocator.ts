@@ -24,16 +24,22 @@ function isPortBusy(error: NodeJS.ErrnoException): boolean {
 export const UDP_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 export const UDP_SEND_BUFFER_BYTES = 1024 * 1024;
 
-function enlargeBuffers(socket: Socket): void {
+/** A listenInfo's sendBufferSize / recvBufferSize, bytes (validated by the API). */
+export interface SocketBuffers {
+  sendBufferSize?: number;
+  recvBufferSize?: number;
+}
+
+function enlargeBuffers(socket: Socket, buffers: SocketBuffers | undefined): void {
   try {
-    socket.setRecvBufferSize(UDP_RECV_BUFFER_BYTES);
-    socket.setSendBufferSize(UDP_SEND_BUFFER_BYTES);
+    socket.setRecvBufferSize(buffers?.recvBufferSize ?? UDP_RECV_BUFFER_BYTES);
+    socket.setSendBufferSize(buffers?.sendBufferSize ?? UDP_SEND_BUFFER_BYTES);
   } catch {
     // A platform that refuses keeps its defaults: smaller buffers, same behaviour.
   }
 }
 
-function tryBindUdp(ip: string, port: number): Promise<Socket | undefined> {
+function tryBindUdp(ip: string, port: number, buffers?: SocketBuffers): Promise<Socket | undefined> {
   return new Promise((resolve, reject) => {
     const socket = createSocket({ type: isIPv6(ip) ? 'udp6' : 'udp4', reuseAddr: false });
     const onError = (error: NodeJS.ErrnoException): void => {
@@ -44,7 +50,7 @@ function tryBindUdp(ip: string, port: number): Promise<Socket | undefined> {
     socket.once('error', onError);
     socket.bind({ address: ip, port, exclusive: true }, () => {
       socket.off('error', onError);
-      enlargeBuffers(socket);
+      enlargeBuffers(socket, buffers);
       resolve(socket);
     });
   });
@@ -92,8 +98,8 @@ async function allocate<T>(
   throw new Error(`no free port in range [ip:${ip}, min:${range.min}, max:${range.max}]`);
 }
 
-export function allocateUdp(ip: string, port: number | undefined, range: PortRange): Promise<Socket> {
-  return allocate(tryBindUdp, ip, port, range);
+export function allocateUdp(ip: string, port: number | undefined, range: PortRange, buffers?: SocketBuffers): Promise<Socket> {
+  return allocate((i, p) => tryBindUdp(i, p, buffers), ip, port, range);
 }
 
 export function allocateTcp(ip: string, port: number | undefined, range: PortRange): Promise<Server> {

@@ -34,16 +34,35 @@ export interface RetransmissionItem {
   readonly lastResentAtMs: number | undefined;
 }
 
-interface Slot {
+/**
+ * One ring position. The packet view over owned memory is made only when read
+ * (a resend is rare): making it at store time would leave one live object per
+ * packet and consumer for the whole window, which the young-generation GC must
+ * copy and promote.
+ */
+class Slot {
   ext: number;
-  seq: number;
-  timestamp: number;
-  sentAtMs: number;
-  packet: Buffer | undefined;
+  held = false;
+  seq = 0;
+  timestamp = 0;
+  sentAtMs = 0;
+  resendCount = 0;
+  lastResentAtMs: number | undefined = undefined;
   /** Memory owned by the buffer (storeCopy), recycled through the pool. */
-  memory: Buffer | undefined;
-  resendCount: number;
-  lastResentAtMs: number | undefined;
+  memory: Buffer | undefined = undefined;
+  /** Bytes of `memory` in use, or -1 when `view` is the caller's own packet (store). */
+  length = -1;
+  /** The caller's packet, or the lazily made view of memory[0, length). */
+  view: Buffer | undefined = undefined;
+
+  constructor(ext: number) {
+    this.ext = ext;
+  }
+
+  get packet(): Buffer {
+    if (this.view === undefined) this.view = this.memory!.subarray(0, this.length);
+    return this.view;
+  }
 }
 
 function nextPowerOfTwo(n: number): number {
@@ -100,7 +119,8 @@ export class RetransmissionBuffer {
     const slot = this.#place(seq, timestamp, sentAtMs);
     if (slot === undefined) return;
     this.#recycle(slot);
-    slot.packet = packet;
+    slot.view = packet;
+    slot.length = -1;
     this.#evictExpired(sentAtMs);
   }
 
@@ -119,7 +139,8 @@ export class RetransmissionBuffer {
       slot.memory = memory;
     }
     src.copy(memory, 0, 0, length);
-    slot.packet = memory.subarray(0, length);
+    slot.length = length;
+    slot.view = undefined;
     this.#evictExpired(sentAtMs);
   }
 
@@ -150,11 +171,12 @@ export class RetransmissionBuffer {
     const index = ext & this.#mask;
     let slot = this.#slots[index];
     if (slot === undefined) {
-      slot = { ext, seq: 0, timestamp: 0, sentAtMs: 0, packet: undefined, memory: undefined, resendCount: 0, lastResentAtMs: undefined };
+      slot = new Slot(ext);
       this.#slots[index] = slot;
     }
-    if (slot.packet === undefined) this.#count++;
+    if (!slot.held) this.#count++;
     else if (slot.ext !== ext) this.#recycle(slot);
+    slot.held = true;
     slot.ext = ext;
     slot.seq = toSeq16(ext);
     slot.timestamp = timestamp >>> 0;
@@ -166,6 +188,7 @@ export class RetransmissionBuffer {
 
   /** Gives the slot's owned memory back to the pool. */
   #recycle(slot: Slot): void {
+    slot.view = undefined;
     if (slot.memory !== undefined) {
       if (slot.memory.length === POOLED_SIZE && this.#pool.length < MAX_POOL) this.#pool.push(slot.memory);
       slot.memory = undefined;
@@ -178,7 +201,7 @@ export class RetransmissionBuffer {
     const ext = extendSeq(seq, this.#newest);
     if (ext < this.#oldest || ext > this.#newest) return undefined;
     const slot = this.#slots[ext & this.#mask];
-    if (slot === undefined || slot.packet === undefined || slot.ext !== ext) return undefined;
+    if (slot === undefined || !slot.held || slot.ext !== ext) return undefined;
     if (nowMs - slot.sentAtMs > this.#maxAgeMs) return undefined;
     return slot as RetransmissionItem;
   }
@@ -204,7 +227,7 @@ export class RetransmissionBuffer {
   clear(): void {
     for (const slot of this.#slots) {
       if (slot === undefined) continue;
-      slot.packet = undefined;
+      slot.held = false;
       this.#recycle(slot);
     }
     this.#count = 0;
@@ -223,7 +246,7 @@ export class RetransmissionBuffer {
   #evictExpired(nowMs: number): void {
     while (this.#oldest < this.#newest) {
       const slot = this.#slots[this.#oldest & this.#mask];
-      if (slot !== undefined && slot.packet !== undefined && slot.ext === this.#oldest && nowMs - slot.sentAtMs <= this.#maxAgeMs) return;
+      if (slot !== undefined && slot.held && slot.ext === this.#oldest && nowMs - slot.sentAtMs <= this.#maxAgeMs) return;
       this.#release(this.#oldest);
       this.#oldest++;
     }
@@ -231,8 +254,8 @@ export class RetransmissionBuffer {
 
   #release(ext: number): void {
     const slot = this.#slots[ext & this.#mask];
-    if (slot !== undefined && slot.ext === ext && slot.packet !== undefined) {
-      slot.packet = undefined;
+    if (slot !== undefined && slot.ext === ext && slot.held) {
+      slot.held = false;
       this.#recycle(slot);
       this.#count--;
     }
