@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     `Floor, same run: one DTLS server handshake's public-key crypto with node:crypto (OpenSSL) on one core: ECDHE P-256 key pair + shared secret ${fmt(floor.ecdheUs)} µs, ` +
       `ECDSA P-256 sign ${fmt(floor.signUs)} µs, verify ${fmt(floor.verifyUs)} µs: ${fmt(floor.totalUs)} µs, i.e. **${fmt(floor.perCoreSecond)} handshakes/s per core**. ` +
       'Record protection, the PRF and parsing are not in it, so no real handshake reaches it. ' +
-      `For comparison, the ECDHE step as our DTLS layer does it (werift-dtls: key pair and shared secret in JavaScript with @noble/curves), same run: ${fmt(weriftEcdheUs ?? NaN)} µs.`,
+      `For comparison, werift-dtls's own ECDHE (key pair and shared secret in JavaScript with @noble/curves), which our DTLS layer replaces with OpenSSL (packages/consomme/src/wire/dtls/native-ecdhe.ts), same run: ${fmt(weriftEcdheUs ?? NaN)} µs.`,
     '',
     body,
     '',

@@ -2,7 +2,8 @@
  * An in-process UDP relay between one client and one server port on
  * 127.0.0.1 that drops a share of the RTP/RTCP datagrams (RFC 7983 first
  * byte 128..191) in both directions. ICE and DTLS pass untouched so the
- * handshake stays quick; media sees real random loss.
+ * handshake stays quick; media sees real random loss. With `drop: 'dtls'`
+ * it drops DTLS datagrams (first byte 20..63) instead, and media passes.
  */
 import { createSocket, type Socket } from 'node:dgram';
 
@@ -14,7 +15,15 @@ export interface LossyRelay {
   close(): void;
 }
 
-export async function startLossyRelay(serverPort: number, lossRate: number, seed = 1): Promise<LossyRelay> {
+export interface LossyRelayOptions {
+  /** Which datagrams may be dropped: RTP/RTCP (default) or DTLS. */
+  drop?: 'rtp' | 'dtls';
+}
+
+const FIRST_BYTE: Record<NonNullable<LossyRelayOptions['drop']>, [number, number]> = { rtp: [128, 191], dtls: [20, 63] };
+
+export async function startLossyRelay(serverPort: number, lossRate: number, seed = 1, options: LossyRelayOptions = {}): Promise<LossyRelay> {
+  const [low, high] = FIRST_BYTE[options.drop ?? 'rtp'];
   // A small deterministic PRNG so a run is repeatable.
   let state = seed >>> 0 || 1;
   const random = (): number => {
@@ -39,7 +48,7 @@ export async function startLossyRelay(serverPort: number, lossRate: number, seed
   };
   const lose = (msg: Buffer): boolean => {
     const b = msg[0] ?? 0;
-    if (b >= 128 && b <= 191 && random() < lossRate) {
+    if (b >= low && b <= high && random() < lossRate) {
       relay.dropped++;
       return true;
     }

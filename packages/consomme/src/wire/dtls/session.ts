@@ -6,12 +6,19 @@
 //  - malformed datagrams are filtered before werift sees them (it throws on some);
 //  - alerts are handled here (werift ignores fatal alerts and treats any
 //    alert, including unauthenticated plaintext ones, as a close);
+//  - handshake messages reach werift whole, once each and in message_seq
+//    order (handshake-reassembly.ts), and an encrypted Finished only after
+//    every message before it: werift acts on whatever arrives, so under loss
+//    its server derived keys from a transcript missing the client Certificate
+//    and its client polled for missing messages and then gave up;
 //  - once connected, plaintext (epoch-0) handshake records are dropped: werift
 //    would silently renegotiate and replace the keys on a ClientHello anywhere
 //    in one (not only as its first message), and the only epoch-0 handshake a
-//    peer may still send then is a retransmitted flight that werift ignores;
-//    a repeated HelloVerifyRequest is dropped too (werift's client throws on
-//    one, e.g. when a datagram is duplicated);
+//    peer may still send then is a retransmitted flight 5, which the server
+//    answers by resending its flight 6 (werift sends it once, RFC 6347
+//    §4.2.4 wants it resent); a repeated HelloVerifyRequest is dropped too
+//    (werift's client throws on one, e.g. when a datagram is duplicated), and
+//    so is a late cookieless ClientHello (werift's server would restart);
 //  - the peer's signatures and Finished are verified (werift checks neither);
 //  - close() sends close_notify (werift's close only closes its transport);
 //  - a handshake deadline with an unref'd timer.
@@ -22,14 +29,14 @@ import { authenticatePeer } from './peer-auth.js';
 import {
   ALERT_CLOSE_NOTIFY,
   classifyDtlsDatagram,
-  hasPlaintextHandshakeRecord,
-  isHelloVerifyRequestRecord,
   parseDtlsAlert,
   parseDtlsRecords,
   serializeDtlsAlert,
   serializeDtlsRecord,
 } from './records.js';
 import type { DtlsAlert, DtlsRecord } from './records.js';
+import { HandshakeGate } from './handshake-gate.js';
+import { hasHandshakeRecord } from './handshake-reassembly.js';
 import { isSrtpProfileId } from './srtp-profiles.js';
 import { DTLS_SRTP_EXPORTER_LABEL, splitSrtpKeyingMaterial, srtpKeyingMaterialLength } from './srtp-keys.js';
 import type { DtlsSrtpKeys } from './srtp-keys.js';
@@ -42,7 +49,6 @@ import {
   createPlaintext,
   quiesce,
   retireClientFlight5,
-  sentCookieHello,
 } from './werift.js';
 import type { DtlsSocket, DtlsSocketOptions, FragmentedHandshake, WeriftTransport } from './werift.js';
 
@@ -116,6 +122,7 @@ export class DtlsSession {
   #handshakeDone = false;
   #detached = false;
   #serverFinished: Buffer | undefined;
+  readonly #gate: HandshakeGate;
   #received = 0;
   #dropped = 0;
 
@@ -142,6 +149,14 @@ export class DtlsSession {
       certificateRequest: options.role === 'server',
     };
     this.#sock = options.role === 'client' ? new DtlsClient(sockOptions) : new DtlsServer(sockOptions);
+    this.#gate = new HandshakeGate({
+      role: this.role,
+      sock: this.#sock,
+      feed: (buf) => this.#feed(buf),
+      drop: () => this.#drop(),
+      send: (buf) => this.#send(buf),
+      detached: () => this.#detached,
+    });
     if (options.role === 'client') this.#captureServerFinished();
     this.#sock.onConnect.subscribe(() => this.#onHandshakeComplete());
     this.#sock.onData.subscribe((data: Buffer) => this.#onApplicationData(data));
@@ -203,12 +218,11 @@ export class DtlsSession {
       }
       const kind = classifyDtlsDatagram(buf);
       if (kind === 'malformed') return this.#drop();
-      if (kind === 'forward' && !(this.#sock.connected && hasPlaintextHandshakeRecord(buf))) return this.#feed(buf);
+      if (kind === 'forward' && !hasHandshakeRecord(buf)) return this.#feed(buf);
       for (const record of parseDtlsRecords(buf) ?? []) {
         if (this.#detached) break;
         if (record.contentType === 'alert') this.#onAlertRecord(record);
-        else if (record.contentType === 'handshake' && record.epoch === 0 && this.#sock.connected) this.#drop();
-        else if (isHelloVerifyRequestRecord(record) && sentCookieHello(this.#sock)) this.#drop();
+        else if (record.contentType === 'handshake') this.#gate.onRecord(record);
         else this.#feed(serializeDtlsRecord(record));
       }
     } catch {

@@ -3,7 +3,7 @@
 // specifier cannot be imported; the deep paths below are what it actually ships.
 
 import { createRequire } from 'node:module';
-import { DtlsClient } from 'werift-dtls/lib/dtls/src/index.js';
+import { DtlsClient, DtlsServer } from 'werift-dtls/lib/dtls/src/index.js';
 import type { DtlsSocket } from 'werift-dtls/lib/dtls/src/socket.js';
 import { ecdhePreMasterSecret, generateEcdheKeyPair } from './native-ecdhe.js';
 
@@ -32,10 +32,10 @@ export function retireClientFlight5(sock: DtlsSocket): void {
 }
 
 /**
- * werift's flight retransmissions sleep on ref'd timers/promises timeouts that
- * cannot be cancelled. Pinning its flight counter past every "next flight"
- * (late handlers would otherwise lower it again) makes each loop finish at its
- * next wake-up instead of retrying for ~33 s and holding the process open.
+ * Flight retransmission loops (transmitFlight below) sleep on timers that
+ * cannot be cancelled. Pinning werift's flight counter past every "next
+ * flight" (late handlers would otherwise lower it again) makes each loop
+ * finish at its next wake-up instead of retrying for ~30 s.
  */
 export function quiesce(sock: DtlsSocket): void {
   sock.onHandleHandshakes = async () => undefined;
@@ -56,6 +56,20 @@ export function sentCookieHello(sock: DtlsSocket): boolean {
 }
 
 /**
+ * The server has answered a cookie-bearing ClientHello (werift flight 4 or
+ * later). werift's flight 2 would run again on a late cookieless ClientHello
+ * and replace the server random and ECDHE key mid-handshake.
+ */
+export function pastCookieExchange(sock: DtlsSocket): boolean {
+  return sock instanceof DtlsServer && sock.dtls.flight >= 4;
+}
+
+/** The datagrams of werift's last flight 4, 5 or 6, exactly as first sent. */
+export function lastFlightDatagrams(sock: DtlsSocket): readonly Buffer[] {
+  return sock.dtls.lastMessage;
+}
+
+/**
  * werift's handshake flights call `generateKeyPair` and `prfPreMasterSecret`
  * through their CommonJS modules' export objects at each use, so replacing
  * those two exports moves every handshake's ECDHE to OpenSSL (see
@@ -72,4 +86,49 @@ function useNativeEcdhe(): void {
   prf.prfPreMasterSecret = ecdhePreMasterSecret;
 }
 
+// Flight retransmission (RFC 6347 §4.2.4.1). werift waits 0.5 s, 1 s, 1.5 s, …
+// between sends of a flight, so under loss most of a handshake's budget goes
+// on waiting: a flight that needs four sends takes 5 s. This schedule starts
+// at 400 ms and grows by half each time up to 2.5 s, which still spaces
+// retransmissions well above a WebRTC path's round trip, and keeps trying
+// for about 30 s (the session's default deadline).
+const FIRST_RETRANSMIT_MS = 400;
+const MAX_RETRANSMIT_MS = 2500;
+const MAX_RETRANSMITS = 15;
+
+interface FlightInternals {
+  readonly flight: number;
+  readonly nextFlight: number | undefined;
+  readonly dtls: { flight: number };
+  send(buffers: Buffer[]): Promise<unknown>;
+  setState(state: 'SENDING' | 'WAITING' | 'FINISHED'): void;
+}
+
+async function transmitFlight(this: FlightInternals, buffers: Buffer[]): Promise<void> {
+  let wait = FIRST_RETRANSMIT_MS;
+  for (let sent = 0; sent <= MAX_RETRANSMITS; sent++) {
+    this.setState('SENDING');
+    this.send(buffers).catch(() => undefined);
+    this.setState('WAITING');
+    // werift's last flight (server flight 6) is answered by nothing; the session resends it.
+    if (this.nextFlight === undefined) return this.setState('FINISHED');
+    // Unref'd: a handshake in progress must not be what keeps a process alive.
+    await new Promise<void>((resolve) => setTimeout(resolve, wait).unref());
+    if (this.dtls.flight >= this.nextFlight) return this.setState('FINISHED');
+    wait = Math.min(Math.round(wait * 1.5), MAX_RETRANSMIT_MS);
+  }
+  throw new Error(`DTLS flight ${this.flight} retransmitted ${MAX_RETRANSMITS} times without an answer`);
+}
+
+/** werift's flights all inherit transmit() from one Flight class. */
+function useRetransmitSchedule(): void {
+  const require = createRequire(import.meta.url);
+  const { Flight } = require('werift-dtls/lib/dtls/src/flight/flight.js') as { Flight?: { prototype: { transmit?: unknown } } };
+  if (Flight === undefined || typeof Flight.prototype.transmit !== 'function') {
+    throw new Error('werift-dtls layout changed: flight/flight.Flight.prototype.transmit is missing');
+  }
+  Flight.prototype.transmit = transmitFlight;
+}
+
 useNativeEcdhe();
+useRetransmitSchedule();
