@@ -10,6 +10,7 @@
  *
  * Both last 10 s, so one loop of each has a whole number of frames.
  */
+import { ensureCommand } from '../apt.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,7 @@ export interface Clip {
 }
 
 function ffmpeg(args: string[]): void {
+  ensureCommand('ffmpeg', 'ffmpeg');
   const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed (${r.status}): ${r.stderr ?? r.error?.message}`);
 }

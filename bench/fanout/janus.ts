@@ -4,7 +4,8 @@
  * API (https://janus.conf.meetecho.com/docs/rest.html): create a session, attach
  * janus.plugin.streaming, `watch` id 1, long-poll for the offer, answer with `start`.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { ensureCommand } from '../apt.js';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { answerOffer } from '../light-viewer/remote.js';
@@ -36,10 +37,7 @@ async function post(path: string, body: Record<string, unknown>): Promise<JanusR
 
 /** Installs Janus with apt-get when it is missing (the bench's one setup step besides ffmpeg). */
 export function ensureJanusInstalled(): void {
-  if (spawnSync('sh', ['-c', 'command -v janus'], { encoding: 'utf8' }).status === 0) return;
-  console.log('janus not found: apt-get install -y janus');
-  const r = spawnSync('apt-get', ['install', '-y', 'janus'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (r.status !== 0) throw new Error('apt-get install janus failed');
+  ensureCommand('janus', 'janus');
 }
 
 export class JanusServer {
