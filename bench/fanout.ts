@@ -27,7 +27,7 @@ import { ensureClipFiles } from './fanout/clip.js';
 import { CAPACITY_FILE, type Capacity } from './fanout/knee.js';
 import { pin } from './fanout/proc.js';
 import { LOAD_CORE, runOneWithRetry, type Row, type SfuName } from './fanout/run-one.js';
-import { cellsTable, fmt, ratios, summarize, type Cell } from './fanout/summary.js';
+import { cellsTable, fmt, ratios, rssPerViewer, summarize, type Cell } from './fanout/summary.js';
 import { writeLinePlot } from './plot.js';
 import { RESULTS_FILE, writeResultsSection } from './results-file.js';
 
@@ -93,6 +93,10 @@ async function main(): Promise<void> {
     ratioList.length
       ? `Ours / Janus, delivered packets per core-second from the medians (higher is better for us): ${ratioList.map((r) => `N=${r.n}: **${fmt(r.ratio, 2)}×**`).join(', ')}.`
       : 'No N with both SFUs: no ratio.',
+    '',
+    `SFU memory per viewer (RSS slope between the smallest and largest N): ${
+      rssPerViewer(cells).map((r) => `${r.sfu === 'consomme' ? 'Consommé' : 'Janus'} ${fmt(r.kib)} KiB (N=${r.from}→${r.to})`).join(', ') || 'one N only'
+    }.`,
   ].join('\n');
   console.log(`\n${body}`);
   if (!WRITE) {

@@ -122,3 +122,18 @@ export function ratios(cells: readonly Cell[]): { n: number; ratio: number }[] {
   }
   return out;
 }
+
+/**
+ * Memory per viewer: the slope of the median RSS from the smallest to the
+ * largest N of each SFU (one transport and two consumers per viewer on our side).
+ */
+export function rssPerViewer(cells: readonly Cell[]): { sfu: SfuName; kib: number; from: number; to: number }[] {
+  const out: { sfu: SfuName; kib: number; from: number; to: number }[] = [];
+  for (const sfu of ['consomme', 'janus'] as const) {
+    const mine = cells.filter((c) => c.sfu === sfu).sort((a, b) => a.n - b.n);
+    const lo = mine[0];
+    const hi = mine.at(-1);
+    if (lo && hi && hi.n > lo.n) out.push({ sfu, kib: ((hi.rssMiB.median - lo.rssMiB.median) * 1024) / (hi.n - lo.n), from: lo.n, to: hi.n });
+  }
+  return out;
+}

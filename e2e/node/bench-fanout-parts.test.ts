@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { parseRtcpCompound } from '../../packages/consomme/src/wire/rtcp/index.js';
 import { findKnee } from '../../bench/fanout/knee.js';
 import type { Row } from '../../bench/fanout/run-one.js';
-import { median, ratios, summarize } from '../../bench/fanout/summary.js';
+import { median, ratios, rssPerViewer, summarize } from '../../bench/fanout/summary.js';
 import { SsrcCounter } from '../../bench/light-viewer/counters.js';
 import { ReceiverReports } from '../../bench/light-viewer/receiver-report.js';
 
@@ -80,6 +80,19 @@ test('summary: medians with ranges per cell, ratio of median packets per core-se
   const [r] = ratios(cells);
   assert.equal(r?.n, 20);
   assert.ok(Math.abs(r!.ratio - 30000 / (3600 / 0.19)) < 1e-9);
+});
+
+test('summary: memory per viewer is the RSS slope between the smallest and largest N', () => {
+  const withRss = (r: Row, rssMiB: number): Row => ({ ...r, rssMiB });
+  const cells = summarize([
+    withRss(row('consomme', 1, 3, 178), 75), withRss(row('consomme', 81, 25, 14264), 195),
+    withRss(row('janus', 1, 1, 178), 25), withRss(row('janus', 81, 25, 14264), 65),
+  ]);
+  assert.deepEqual(rssPerViewer(cells), [
+    { sfu: 'consomme', kib: 1536, from: 1, to: 81 },
+    { sfu: 'janus', kib: 512, from: 1, to: 81 },
+  ]);
+  assert.deepEqual(rssPerViewer(summarize([row('janus', 5, 1, 900)])), []);
 });
 
 test('knee: climbs, bisects to the resolution and confirms', async () => {
