@@ -45,6 +45,8 @@ export class HandshakeGate {
   #encrypted: Buffer[] = [];
   #lastResendAt = 0;
   #resends = 0;
+  /** A fragmented hello being put together (see #wholeHello). */
+  #hello: { seq: number; parts: HandshakeReassembler } | undefined;
 
   constructor(host: HandshakeGateHost) {
     this.#h = host;
@@ -84,7 +86,9 @@ export class HandshakeGate {
   // ClientHello and HelloVerifyRequest go to werift as they come: it answers
   // each retransmitted ClientHello with its HelloVerifyRequest or flight 4
   // again, as RFC 6347 §4.2.4 asks. Two that would derail it are dropped.
-  #onHello(record: DtlsRecord, f: HandshakeFragment): void {
+  #onHello(record: DtlsRecord, fragment: HandshakeFragment): void {
+    const f = this.#wholeHello(fragment);
+    if (f === undefined) return;
     if (f.msgType === HT_CLIENT_HELLO) {
       if (this.#h.role !== 'server') return this.#h.drop();
       const cookie = clientHelloCookieLength(f);
@@ -97,6 +101,27 @@ export class HandshakeGate {
       return this.#h.drop();
     }
     this.#h.feed(serializeDtlsRecord({ ...record, fragment: serializeHandshakeFragment(f) }));
+  }
+
+  // A hello split over several records is put together first: Chromium's
+  // ClientHello (with its post-quantum key shares, about 1.4 kB) comes in two
+  // fragments, and the cookie check and werift both need the whole message.
+  // Undefined while parts are missing.
+  #wholeHello(f: HandshakeFragment): HandshakeFragment | undefined {
+    if (f.offset === 0 && f.body.length === f.length) return f;
+    if (this.#hello === undefined || this.#hello.seq !== f.seq) {
+      const parts = new HandshakeReassembler();
+      parts.start(f.seq);
+      this.#hello = { seq: f.seq, parts };
+    }
+    if (this.#hello.parts.add(f) !== 'accepted') {
+      this.#h.drop();
+      return undefined;
+    }
+    const [whole] = this.#hello.parts.take();
+    if (whole === undefined) return undefined;
+    this.#hello = undefined;
+    return { msgType: whole.msgType, length: whole.body.length, seq: whole.seq, offset: 0, body: whole.body };
   }
 
   // Encrypted handshake records (the peer's Finished) wait until werift has

@@ -443,6 +443,41 @@ describe('DtlsSession in-process handshake', TEST_TIMEOUT, () => {
     assert.deepEqual(stuck, [], JSON.stringify(results));
   });
 
+  it('puts together a ClientHello split into fragments, out of order (Chromium sends its 1.4 kB ClientHello in two)', async () => {
+    let split = 0;
+    // Rewrites each unfragmented ClientHello record into two records carrying its two halves, the second half first.
+    const tap: Tap = (from, buf) => {
+      if (from !== 'client' || buf.length < 25 || buf[0] !== 22 || buf[13] !== 1) return buf;
+      const recordLength = buf.readUInt16BE(11);
+      const bodyLength = buf.readUIntBE(14, 3);
+      if (recordLength !== 12 + bodyLength || buf.readUIntBE(22, 3) !== bodyLength) return buf;
+      const body = buf.subarray(25, 25 + bodyLength);
+      const half = bodyLength >> 1;
+      const record = (offset: number, part: Buffer): Buffer => {
+        const r = Buffer.alloc(25 + part.length);
+        buf.copy(r, 0, 0, 11); // type, version, epoch, sequence number
+        r.writeUInt16BE(12 + part.length, 11);
+        buf.copy(r, 13, 13, 19); // msg_type, length, message_seq
+        r.writeUIntBE(offset, 19, 3);
+        r.writeUIntBE(part.length, 22, 3);
+        part.copy(r, 25);
+        return r;
+      };
+      split++;
+      return Buffer.concat([record(half, body.subarray(half)), record(0, body.subarray(0, half)), buf.subarray(13 + recordLength)]);
+    };
+    const { client, server } = makePair({ tap });
+    const c = watch(client);
+    const s = watch(server);
+    server.start();
+    client.start();
+    await until(() => settled(c) && settled(s));
+    assert.ok(split >= 2, `ClientHellos split: ${split}`);
+    assert.ok(c.connected && s.connected, JSON.stringify({ client: c.failed, server: s.failed }));
+    client.close();
+    server.close();
+  });
+
   it('tolerates every datagram arriving twice', async () => {
     const peers: { client?: DtlsSession; server?: DtlsSession } = {};
     const twice = (to: 'client' | 'server') => (b: Buffer) => {
