@@ -144,16 +144,21 @@ async function capacities(certificate: DtlsCertificate): Promise<Map<SfuName, Ca
 
 function table(rows: DelayRow[], windows: { sfu: string; w: WindowResult }[]): string {
   const lines = [
-    '| SFU | load (of capacity) | N | SFU p50 / p99 (ms) | bare relay p50 / p99 (ms) | **added p50 / p99 (ms)** | max loss | SFU CPU (median, % of a core) | load core CPU (max, %) |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| SFU | load (of capacity) | N | SFU p50 / p99 (ms) | bare relay p50 / p99 (ms) | **added p50 / p99 (ms)** | max loss | SFU CPU (median, % of a core) | CPU µs per delivered packet: SFU / bare relay (floor) | **SFU / floor** | load core CPU (max, %) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
+  // CPU per delivered packet of each window, median over rounds: the relay at the same N is the floor.
+  const usPerPacket = (ws: WindowResult[]): number => median(ws.map((w) => (w.deliveredPps > 0 ? (w.testedCpuPct / 100) * 1e6 / w.deliveredPps : NaN)));
   for (const r of rows) {
     const mine = windows.filter((x) => x.sfu === r.sfu && x.w.n === r.n).map((x) => x.w);
+    const relay = windows.filter((x) => x.sfu === 'relay' && x.w.n === r.n).map((x) => x.w);
     const cpu = median(mine.map((w) => w.testedCpuPct));
+    const sfuUs = usPerPacket(mine);
+    const floorUs = usPerPacket(relay);
     const load = Math.max(...windows.filter((x) => x.w.n === r.n).map((x) => x.w.loadCpuPct));
     lines.push(
       `| ${label(r.sfu)} | ${Math.round(r.fraction * 100)}% | ${r.n} | ${fmt(r.sfuP50, 2)} / ${fmt(r.sfuP99, 2)} | ${fmt(r.relayP50, 2)} / ${fmt(r.relayP99, 2)} | ` +
-        `**${fmt(r.addedP50, 2)} / ${fmt(r.addedP99, 2)}** | ${fmt(r.maxLossPct, 2)}% | ${fmt(cpu, 1)} | ${fmt(load, 0)} |`,
+        `**${fmt(r.addedP50, 2)} / ${fmt(r.addedP99, 2)}** | ${fmt(r.maxLossPct, 2)}% | ${fmt(cpu, 1)} | ${fmt(sfuUs, 1)} / ${fmt(floorUs, 1)} | **${fmt(sfuUs / floorUs, 1)}×** | ${fmt(load, 0)} |`,
     );
   }
   return lines.join('\n');
@@ -216,7 +221,7 @@ async function main(): Promise<void> {
       `SFU or relay pinned to core 0; feeder and receivers on core 1. Per round: each SFU with viewers added level by level (warm-up ${WARMUP_S} s, window ${WINDOW_S} s per level), then the relay at each N; ` +
       `${ROUNDS} round(s), order reversed every other round. Delay = receive time − feeder stamp (CLOCK_MONOTONIC, loopback). ` +
       '"Added" = median over rounds of (SFU quantile − relay quantile at the same N in the same round): the relay holds the feeder, kernel, loopback and receiver share. ' +
-      'The relay receivers skip SRTP, so their share is slightly smaller and "added" errs high. Load core CPU near 100% would mean the receivers, not the SFU, set the delay. ' +
+      'The relay receivers skip SRTP, so their share is slightly smaller and "added" errs high. The relay is also the platform floor for CPU: SFU / floor is the CPU per delivered packet of the SFU over that of the relay at the same N in the same run (the relay does no crypto and no RTCP). Load core CPU near 100% would mean the receivers, not the SFU, set the delay. ' +
       '"≥200": the quantile is past the viewers\' 200 ms histogram (the SFU is queueing; left out of the plot); "–": nothing to subtract.',
     '',
     body,
