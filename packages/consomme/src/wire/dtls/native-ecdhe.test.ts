@@ -32,6 +32,15 @@ test('P-256: native and @noble/curves agree on keys and secrets in both directio
   }
 });
 
+test('P-256: a private key with a leading zero byte keeps its 32 bytes (OpenSSL drops them; 1 key in 256)', () => {
+  let ours = generateEcdheKeyPair(CURVE_P256);
+  for (let i = 0; i < 20_000 && ours.privateKey[0] !== 0; i++) ours = generateEcdheKeyPair(CURVE_P256);
+  assert.equal(ours.privateKey[0], 0, 'found a key with a leading zero byte');
+  assert.equal(ours.privateKey.length, 32);
+  const theirs = noble.p256Keypair();
+  assert.deepEqual(ecdhePreMasterSecret(theirs.publicKey, ours.privateKey, CURVE_P256), noble.p256PreMasterSecret({ publicKey: ours.publicKey, privateKey: theirs.privateKey }));
+});
+
 test('X25519: native and tweetnacl agree on keys and secrets in both directions', () => {
   for (let i = 0; i < 20; i++) {
     const ours = generateEcdheKeyPair(CURVE_X25519);

@@ -30,7 +30,10 @@ export function generateEcdheKeyPair(curve: number): EcdheKeyPair {
   if (curve === CURVE_P256) {
     const ecdh = createECDH('prime256v1');
     const publicKey = ecdh.generateKeys();
-    return { curve, privateKey: ecdh.getPrivateKey(), publicKey };
+    // getPrivateKey() drops leading zero bytes (1 key in 256): werift's format is the 32-byte scalar.
+    const scalar = ecdh.getPrivateKey();
+    const privateKey = scalar.length === 32 ? scalar : Buffer.concat([Buffer.alloc(32 - scalar.length), scalar]);
+    return { curve, privateKey, publicKey };
   }
   if (curve === CURVE_X25519) {
     const { privateKey, publicKey } = generateKeyPairSync('x25519');
