@@ -16,6 +16,7 @@ import { SfuFixture } from '../e2e/lib/sfu-fixture.js';
 import { NodeClient, sleep, waitUntil } from '../e2e/lib/node-client.js';
 import { FEEDER_AUDIO_SSRC, FEEDER_VIDEO_SSRC, ensureClipFiles, loadClip } from './fanout/clip.js';
 import { Feeder } from './fanout/feeder.js';
+import { producePlainFeeder } from './fanout/plain-producers.js';
 import { cpuSeconds, pin } from './fanout/proc.js';
 import { median } from './fanout/summary.js';
 import { remoteFromTransport } from './light-viewer/remote.js';
@@ -49,18 +50,7 @@ async function measure(kind: Kind, n: number, round: number, certificate: Awaite
   try {
     pin(fixture.worker.pid, SFU_CORE);
     const { router } = fixture;
-    const plain = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, comedia: true, rtcpMux: true });
-    const video = await plain.produce({
-      kind: 'video',
-      rtpParameters: {
-        codecs: [{ mimeType: 'video/VP8', payloadType: 100, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }],
-        encodings: [{ ssrc: FEEDER_VIDEO_SSRC }],
-      },
-    });
-    const audio = await plain.produce({
-      kind: 'audio',
-      rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: FEEDER_AUDIO_SSRC }] },
-    });
+    const { plain, video, audio } = await producePlainFeeder(router, { video: FEEDER_VIDEO_SSRC, audio: FEEDER_AUDIO_SSRC });
     fixture.producers.set(video.id, video);
     fixture.producers.set(audio.id, audio);
     for (let i = 0; i < n; i++) {

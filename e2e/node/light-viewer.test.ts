@@ -12,6 +12,7 @@ import { after, describe, test } from 'node:test';
 import type { types } from 'consomme';
 import { loadClip } from '../../bench/fanout/clip.js';
 import { Feeder } from '../../bench/fanout/feeder.js';
+import { producePlainFeeder } from '../../bench/fanout/plain-producers.js';
 import { windowOf } from '../../bench/light-viewer/counters.js';
 import { remoteFromTransport } from '../../bench/light-viewer/remote.js';
 import { LightViewer } from '../../bench/light-viewer/viewer.js';
@@ -33,18 +34,7 @@ describe('light viewer', { timeout: 60_000 }, () => {
     let feeder: Feeder | undefined;
     try {
       const { router } = fixture;
-      const plain = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, comedia: true, rtcpMux: true });
-      const video = await plain.produce({
-        kind: 'video',
-        rtpParameters: {
-          codecs: [{ mimeType: 'video/VP8', payloadType: 100, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }],
-          encodings: [{ ssrc: VIDEO_SSRC }],
-        },
-      });
-      const audio = await plain.produce({
-        kind: 'audio',
-        rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: AUDIO_SSRC }] },
-      });
+      const { plain, video, audio } = await producePlainFeeder(router, { video: VIDEO_SSRC, audio: AUDIO_SSRC });
       fixture.producers.set(video.id, video);
       fixture.producers.set(audio.id, audio);
 
