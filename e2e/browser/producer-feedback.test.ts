@@ -42,12 +42,13 @@ describe('producer-side feedback to Chromium', { timeout: 90_000 }, () => {
       // up by RTCP loss reports (about 8 %/s), with it it passes twice the start within seconds.
       const estimates: number[] = [];
       const deadline = Date.now() + 6000;
-      while (Date.now() < deadline && !(estimates.length > 0 && Math.max(...estimates) > 2_000_000)) {
+      while (Date.now() < deadline && !(Math.max(0, ...estimates) > 2_000_000)) {
         const s = await sample(page);
         if (s.availableOutgoingBitrate !== undefined && s.availableOutgoingBitrate !== estimates.at(-1)) estimates.push(s.availableOutgoingBitrate);
         await sleep(100);
       }
-      assert.ok(estimates.length >= 2 && Math.max(...estimates) > 2_000_000, `availableOutgoingBitrate over time: ${estimates.join(', ')}`);
+      // The first sample may already be past it when Chromium probed before the page asked.
+      assert.ok(Math.max(...estimates) > 2_000_000, `availableOutgoingBitrate over time: ${estimates.join(', ')}`);
       const stats0 = (await transport.getStats())[0]!;
       await sleep(3000);
       const stats1 = (await transport.getStats())[0]!;
