@@ -135,6 +135,64 @@ test('property: agrees with a naive model', () => {
   );
 });
 
+// Late inserts and growing packet sizes move packets between layouts: contents must survive.
+test('property: late inserts and growth keep every packet intact', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 65535 }),
+      fc.integer({ min: 1, max: 300 }),
+      fc.array(fc.record({ back: fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 1, max: 200 })), size: fc.integer({ min: 1, max: 1500 }), dt: fc.integer({ min: 0, max: 20 }) }), { maxLength: 400, size: 'max' }),
+      (start, maxPackets, steps) => {
+        const maxAgeMs = 400;
+        const b = new RetransmissionBuffer({ maxPackets, maxAgeMs });
+        const model = new Map<number, { at: number; size: number }>();
+        let newest = start;
+        let now = 0;
+        const body = (ext: number, size: number) => Buffer.alloc(size, ext & 0xff);
+        for (const st of steps) {
+          now += st.dt;
+          const ext = st.back === 0 ? ++newest : newest - st.back;
+          if (ext < start) continue;
+          b.store(ext & 0xffff, ext, now, body(ext, st.size));
+          if (newest - ext < maxPackets) model.set(ext, { at: now, size: st.size });
+          let held = 0;
+          for (const [e, m] of model) {
+            const hit = b.get(e & 0xffff, now);
+            const expected = newest - e < maxPackets && now - m.at <= maxAgeMs;
+            assert.equal(hit !== undefined, expected, `packet ${e}, newest ${newest}`);
+            if (hit) {
+              held++;
+              assert.equal(hit.timestamp, e >>> 0);
+              assert.deepEqual(hit.packet, body(e, m.size));
+            }
+          }
+          assert.ok(b.size >= held && b.size <= maxPackets, `size ${b.size}, live ${held}`);
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
+test('memory follows the stream: about 2 s of packets at their own size, not the count limit', () => {
+  const video = new RetransmissionBuffer({ maxAgeMs: 2000 });
+  const audio = new RetransmissionBuffer({ maxAgeMs: 1000 });
+  const scratch = Buffer.alloc(1200, 1);
+  // 60 s of 100 packets/s of video (1,200 bytes) and 50 packets/s of audio (100 bytes).
+  for (let ms = 0; ms < 60_000; ms += 10) {
+    const n = ms / 10;
+    video.storeCopy(n & 0xffff, n * 900, ms, scratch, 1200);
+    if (n % 2 === 0) audio.storeCopy((n / 2) & 0xffff, n * 480, ms, scratch, 100);
+  }
+  assert.equal(video.size, 201);
+  assert.equal(audio.size, 51);
+  // 256 positions of 1,216 bytes, and 64 of 128.
+  assert.ok(video.memoryBytes <= 256 * (1216 + 37), `video: ${video.memoryBytes} bytes`);
+  assert.ok(audio.memoryBytes <= 64 * (128 + 37), `audio: ${audio.memoryBytes} bytes`);
+  video.clear();
+  assert.equal(video.memoryBytes, 0);
+});
+
 test('storeCopy keeps a private copy in recycled memory', () => {
   const buffer = new RetransmissionBuffer({ maxPackets: 4, maxAgeMs: 1000 });
   const scratch = Buffer.alloc(1600);
