@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { after, test } from 'node:test';
+import { buildNack } from '../src/worker/rtcp-out.js';
 import { WorkerPool, waitUntil } from './helpers.js';
 
 const pool = new WorkerPool();
@@ -157,6 +158,18 @@ test('AV1 L3T3_KEY: a consumer at spatial layer 0 gets the S0 frames only; unrea
   // The marker moves to the end of each S0 frame (the producer put it on S2's).
   assert.deepEqual(received.map((p) => p.marker), received.map((_, i) => i % 2 === 1));
   for (let i = 1; i < received.length; i++) assert.equal(received[i]!.seq, (received[i - 1]!.seq + 1) & 0xffff, 'no holes for the dropped layers');
+
+  // A NACK for two frame ends: the resends (RTX) carry the marker this consumer moved there, and the descriptor.
+  const rtxSsrc = consumer.rtpParameters.encodings![0]!.rtx?.ssrc;
+  assert.ok(rtxSsrc !== undefined, 'RTX negotiated');
+  const count = received.length;
+  receiver.send(buildNack(4321, consumer.rtpParameters.encodings![0]!.ssrc!, [received[3]!.seq, received[5]!.seq]), output.tuple.localPort, '127.0.0.1');
+  await waitUntil(() => received.length >= count + 2, 5_000, 'the resent frame ends');
+  for (const [k, i] of [3, 5].entries()) {
+    const again = received[count + k]!;
+    assert.equal(again.marker, true, `resent packet ${i} keeps the moved marker`);
+    assert.deepEqual(again.dd, received[i]!.dd);
+  }
 
   const [stats] = (await input.getStats()) as unknown as { dropped: Record<string, number> }[];
   assert.equal(stats!.dropped['av1-dd-unreadable'], 6 + 3, `dropped: ${JSON.stringify(stats!.dropped)}`);

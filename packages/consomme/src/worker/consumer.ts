@@ -1,7 +1,7 @@
 import type { MediaKind, RtpParameters } from '../ortc/types.js';
 import type { RtpPacket } from '../wire/rtp/packet.js';
 import type { RequestHandler, WorkerContext } from './context.js';
-import { RetransmissionBuffer } from './rtp/retransmission-buffer.js';
+import { RESEND_WINDOW_MS, RetransmissionBuffer, type RetransmissionItem } from './rtp/retransmission-buffer.js';
 import { RtpStreamSendStats } from './rtp/rtp-stream-send-stats.js';
 import { SeqManager } from './rtp/seq-manager.js';
 import { MAX_RTP_WRITE, writeConsumerRtp, type RtpWriteSpec } from './rtp-writer.js';
@@ -55,6 +55,8 @@ export interface ConsumerHost {
   layersWanted(consumer: WorkerConsumer): void;
   /** A packet with transport-wide sequence number `seq` left (for the send-side estimate). */
   packetSent(seq: number, bytes: number, probeClusterId?: number): void;
+  /** The producer's packet `seq` of encoding `encodingIdx` as the router forwarded it, while kept (the view is valid until the next call). */
+  forwardedPacket(encodingIdx: number, seq: number, now: number): Buffer | undefined;
 }
 
 /** SRTP adds its auth tag (10 bytes for the common profiles); the estimate counts wire bytes. */
@@ -65,6 +67,21 @@ const PADDING_SCRATCH = Buffer.alloc(MAX_RTP_WRITE);
 // copies) and sent before the next one is written.
 const scratch = Buffer.allocUnsafe(MAX_RTP_WRITE);
 const rtxScratch = Buffer.allocUnsafe(MAX_RTP_WRITE + 2);
+const resendScratch = Buffer.allocUnsafe(MAX_RTP_WRITE);
+
+/**
+ * What a consumer keeps per sent packet to resend it: not the packet, which
+ * its producer keeps once for all consumers (ProducerStream.forwarded), but
+ * where to find it and what this consumer changed beyond its fixed rewrite.
+ *
+ *   0       encoding index of the producer stream
+ *   1       1 when the marker bit was set here (a layer switch ended the frame)
+ *   2..3    the producer's sequence number
+ *   4..7    VP8 picture ID written here, or -1
+ *   8..11   VP8 TL0PICIDX written here, or -1
+ */
+const SENT_REF_LENGTH = 12;
+const sentRef = Buffer.alloc(SENT_REF_LENGTH);
 
 /**
  * The sending end of one consumer: rewrites SSRC, payload type, sequence
@@ -157,7 +174,7 @@ export class WorkerConsumer implements RequestHandler {
     };
     this.#seq = new SeqManager({ initialOutputSeq: Math.floor(Math.random() * 0x8000) });
     const nack = codec.rtcpFeedback?.some((f) => f.type === 'nack' && !f.parameter) ?? false;
-    this.#buffer = nack ? new RetransmissionBuffer({ maxAgeMs: init.kind === 'audio' ? 1000 : 2000 }) : undefined;
+    this.#buffer = nack ? new RetransmissionBuffer({ maxAgeMs: RESEND_WINDOW_MS[init.kind] }) : undefined;
     this.#stats = new RtpStreamSendStats({ ssrc: this.ssrc, clockRate: this.#clockRate });
     this.#waitingForKeyFrame = init.kind === 'video';
     this.type = init.kind === 'video' && source ? source.type : 'simple';
@@ -372,9 +389,21 @@ export class WorkerConsumer implements RequestHandler {
     if (length === 0) return;
     if (spec.transportCcExtensionId !== 0) this.#host.packetSent(spec.transportSeq, length + SRTP_OVERHEAD);
     if (marker) scratch[1] = scratch[1]! | 0x80;
-    if (this.#pictures) this.#rewritePicture(info, length);
+    let pictureId = -1;
+    let tl0PicIdx = -1;
+    if (this.#pictures) {
+      this.#pictures.map(info);
+      pictureId = this.#pictures.pictureId;
+      tl0PicIdx = this.#pictures.tl0PicIdx;
+      writePicture(scratch, length, pictureId, tl0PicIdx);
+    }
     if (this.#buffer) {
-      this.#buffer.storeCopy(seq, timestamp, now, scratch, length);
+      sentRef[0] = info.encodingIdx;
+      sentRef[1] = marker ? 1 : 0;
+      sentRef.writeUInt16BE(packet.sequenceNumber & 0xffff, 2);
+      sentRef.writeInt32BE(pictureId, 4);
+      sentRef.writeInt32BE(tl0PicIdx, 8);
+      this.#buffer.storeCopy(seq, timestamp, now, sentRef, SENT_REF_LENGTH);
       this.#lastStoredSeq = seq;
     }
     this.#stats.onPacketSent(length, packet.payloadLength, timestamp, now);
@@ -420,8 +449,9 @@ export class WorkerConsumer implements RequestHandler {
     // Best: a full-size RTX copy of the newest packet (the receiver drops the duplicate). Probes
     // of small padding packets would fit in a shaper's burst allowance and prove nothing.
     const recent = this.#lastStoredSeq >= 0 ? this.#buffer?.get(this.#lastStoredSeq, this.#ctx.now()) : undefined;
-    if (recent) {
-      const length = this.#wrapRtx(recent.packet, recent.seq, probeClusterId);
+    const rebuilt = recent ? this.#rebuild(recent) : 0;
+    if (rebuilt > 0) {
+      const length = this.#wrapRtx(resendScratch.subarray(0, rebuilt), recent!.seq, probeClusterId);
       this.#host.sendRtp(rtxScratch, length);
       return length;
     }
@@ -445,17 +475,24 @@ export class WorkerConsumer implements RequestHandler {
     return length;
   }
 
-  #rewritePicture(info: PacketLayerInfo, length: number): void {
-    const pictures = this.#pictures!;
-    pictures.map(info);
-    if (pictures.pictureId < 0 && pictures.tl0PicIdx < 0) return;
-    const cc = scratch[0]! & 0x0f;
-    let offset = 12 + cc * 4;
-    if (scratch[0]! & 0x10) offset += 4 + scratch.readUInt16BE(offset + 2) * 4;
-    if (offset >= length) return;
-    const payload = scratch.subarray(offset, length);
-    if (pictures.pictureId >= 0) rewriteVp8PictureId(payload, pictures.pictureId);
-    if (pictures.tl0PicIdx >= 0) rewriteVp8Tl0PicIdx(payload, pictures.tl0PicIdx);
+  /**
+   * Writes this consumer's version of a sent packet into resendScratch again,
+   * from its producer's copy and the reference kept at send time. Returns
+   * the length, or 0 when the producer no longer has the packet.
+   */
+  #rebuild(item: RetransmissionItem): number {
+    const ref = item.packet;
+    const original = this.#host.forwardedPacket(ref[0]!, ref.readUInt16BE(2), this.#ctx.now());
+    const packet = original && RtpView.parse(original);
+    if (!packet) return 0;
+    const spec = this.#spec;
+    spec.sequenceNumber = item.seq;
+    spec.timestamp = item.timestamp;
+    const length = writeConsumerRtp(packet, resendScratch, spec);
+    if (length === 0) return 0;
+    if (ref[1] === 1) resendScratch[1] = resendScratch[1]! | 0x80;
+    writePicture(resendScratch, length, ref.readInt32BE(4), ref.readInt32BE(8));
+    return length;
   }
 
   #setPreferredLayers(layers: { spatialLayer?: unknown; temporalLayer?: unknown } | undefined): void {
@@ -493,13 +530,16 @@ export class WorkerConsumer implements RequestHandler {
     for (const seq of seqs) {
       const item = this.#buffer.takeForResend(seq, now);
       if (!item) continue;
-      this.#stats.onPacketSent(item.packet.length, item.packet.length - 12, item.timestamp, now, true);
+      const rebuilt = this.#rebuild(item);
+      if (rebuilt === 0) continue;
+      const packet = resendScratch.subarray(0, rebuilt);
+      this.#stats.onPacketSent(rebuilt, rebuilt - 12, item.timestamp, now, true);
       if (this.#rtxPayloadType >= 0 && this.rtxSsrc !== undefined) {
-        const length = this.#wrapRtx(item.packet, seq);
+        const length = this.#wrapRtx(packet, seq);
         this.#host.sendRtp(rtxScratch, length);
       } else {
-        this.#refreshTransportExtensions(item.packet);
-        this.#host.sendRtp(item.packet, item.packet.length);
+        this.#refreshTransportExtensions(packet);
+        this.#host.sendRtp(packet, rebuilt);
       }
     }
   }
@@ -590,4 +630,16 @@ export class WorkerConsumer implements RequestHandler {
     if (s.roundTripTimeMs !== undefined) record.roundTripTime = s.roundTripTimeMs;
     return record;
   }
+}
+
+/** Puts a rewritten VP8 picture ID and TL0PICIDX (each -1 for unchanged) into an RTP packet. */
+function writePicture(rtp: Buffer, length: number, pictureId: number, tl0PicIdx: number): void {
+  if (pictureId < 0 && tl0PicIdx < 0) return;
+  const cc = rtp[0]! & 0x0f;
+  let offset = 12 + cc * 4;
+  if (rtp[0]! & 0x10) offset += 4 + rtp.readUInt16BE(offset + 2) * 4;
+  if (offset >= length) return;
+  const payload = rtp.subarray(offset, length);
+  if (pictureId >= 0) rewriteVp8PictureId(payload, pictureId);
+  if (tl0PicIdx >= 0) rewriteVp8Tl0PicIdx(payload, tl0PicIdx);
 }

@@ -1,3 +1,4 @@
+import { RetransmissionBuffer } from './rtp/retransmission-buffer.js';
 import { NackGenerator } from './rtp/nack-generator.js';
 import { RtpStreamRecvStats } from './rtp/rtp-stream-recv-stats.js';
 import { KeyFrameRequestThrottle } from './rtp/key-frame-request-throttle.js';
@@ -18,6 +19,8 @@ export interface ProducerStreamInit {
   keyFrameRequestDelay: number;
   supportsPli: boolean;
   supportsFir: boolean;
+  /** Forwarded packets are kept this long for consumers' resends (ms). */
+  keepForResendMs: number;
 }
 
 /** How long a layer may stay silent before it counts as inactive. */
@@ -52,6 +55,13 @@ export class ProducerStream {
   previousMarker = true;
   /** AV1: the latest dependency descriptor template structure (sent on key frames). */
   ddStructure: TemplateStructure | undefined;
+  /**
+   * The packets forwarded lately, as consumers received them from the router
+   * (mapped SSRC, payload type and extension ids). Consumers answer NACKs by
+   * rewriting these again, so a packet is kept once per producer rather than
+   * once per consumer: at 80 consumers of a 1 Mbit/s stream that was 45 MiB.
+   */
+  readonly forwarded: RetransmissionBuffer;
 
   constructor(init: ProducerStreamInit) {
     this.index = init.index;
@@ -62,6 +72,7 @@ export class ProducerStream {
     this.clockRate = init.clockRate;
     this.stats = new RtpStreamRecvStats({ ssrc: init.ssrc ?? 0, clockRate: init.clockRate });
     this.nack = init.nack ? new NackGenerator() : undefined;
+    this.forwarded = new RetransmissionBuffer({ maxAgeMs: init.keepForResendMs });
     this.throttle = new KeyFrameRequestThrottle({
       minIntervalMs: init.keyFrameRequestDelay > 0 ? init.keyFrameRequestDelay : 1000,
       supportsPli: init.supportsPli,

@@ -7,6 +7,7 @@ import { RID_URI, RRID_URI, VIDEO_ORIENTATION_URI, readSdesString } from '../wir
 import type { WorkerContext, RequestHandler } from './context.js';
 import { buildNack, buildPli, buildFir, buildReceiverReport } from './rtcp-out.js';
 import { ProducerStream } from './producer-stream.js';
+import { RESEND_WINDOW_MS } from './rtp/retransmission-buffer.js';
 import { DEPENDENCY_DESCRIPTOR_URI, parseDependencyDescriptor } from '../wire/rtp/dependency-descriptor.js';
 import { PacketLayerInfo, layeredCodecOf, type LayeredCodec } from './rtp/layer-info.js';
 import type { ReceiverReportBlock } from './rtp/rtp-stream-recv-stats.js';
@@ -153,6 +154,8 @@ export class WorkerProducer implements RequestHandler {
         keyFrameRequestDelay: init.keyFrameRequestDelay,
         supportsPli: hasPli || !hasFir,
         supportsFir: hasFir,
+        // A little longer than consumers keep their references (consumer.ts), which start later.
+        keepForResendMs: (this.kind === 'audio' ? RESEND_WINDOW_MS.audio : RESEND_WINDOW_MS.video) + 500,
       });
     });
     for (const stream of this.streams) {
@@ -261,6 +264,14 @@ export class WorkerProducer implements RequestHandler {
   }
 
   /**
+   * A packet of encoding `encodingIdx` as it was forwarded to consumers, if
+   * still kept. The view is valid until the next call.
+   */
+  forwardedPacket(encodingIdx: number, seq: number, now: number): Buffer | undefined {
+    return this.streams[encodingIdx]?.forwarded.get(seq, now)?.packet;
+  }
+
+  /**
    * Takes one received RTP packet (already SRTP-decrypted and parsed). Never
    * throws. Returns the reason when the packet is not forwarded, for the
    * transport's drop counters.
@@ -322,6 +333,7 @@ export class WorkerProducer implements RequestHandler {
     packet.ssrc = stream.mappedSsrc;
     packet.payloadType = mappedPt;
     packet.remapExtensions(this.#extensionMap);
+    stream.forwarded.store(packet.sequenceNumber, packet.timestamp, now, packet.buffer);
     this.#host.forward(this, packet, info);
     return undefined;
   }

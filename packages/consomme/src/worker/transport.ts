@@ -500,6 +500,7 @@ export abstract class WorkerTransport implements RequestHandler {
         nextTransportSeq: () => (this.#transportSeq = (this.#transportSeq + 1) & 0xffff),
         layersWanted: (c) => this.consumerLayersWanted(c),
         packetSent: (seq, bytes, probeClusterId) => this.#bandwidth?.onPacketSent(seq, bytes, this.ctx.now(), probeClusterId),
+        forwardedPacket: (encodingIdx, seq, now) => source?.forwardedPacket(encodingIdx, seq, now),
       },
       source && { type: source.type, spatialLayers: source.spatialLayerCount, temporalLayers: source.temporalLayerCount },
     );

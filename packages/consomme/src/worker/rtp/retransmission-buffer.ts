@@ -21,6 +21,12 @@ export interface RetransmissionBufferOptions {
   readonly minResendIntervalMs?: number;
 }
 
+/**
+ * How long a consumer answers NACKs, by kind (ms): late audio is useless
+ * sooner than a video frame a decoder waits for.
+ */
+export const RESEND_WINDOW_MS = { audio: 1000, video: 2000 } as const;
+
 /** A stored packet. The buffer owns the object: read it, don't keep it. */
 export interface RetransmissionItem {
   readonly seq: number;
