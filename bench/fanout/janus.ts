@@ -10,30 +10,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { answerOffer } from '../light-viewer/remote.js';
 import type { LightViewer } from '../light-viewer/viewer.js';
+import { JANUS_API as API, janusPost as post, type JanusReply } from './janus-http.js';
 
-const API = 'http://127.0.0.1:8088/janus';
 const START_SCRIPT = fileURLToPath(new URL('../../../shared/bench/janus/start-janus.sh', import.meta.url));
-
-interface JanusReply {
-  janus: string;
-  data?: { id: number };
-  jsep?: { type: string; sdp: string };
-  plugindata?: { data: Record<string, unknown> };
-  error?: { code: number; reason: string };
-}
-
-let transactions = 0;
-
-async function post(path: string, body: Record<string, unknown>): Promise<JanusReply> {
-  const res = await fetch(`${API}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...body, transaction: `t${++transactions}` }),
-  });
-  const reply = (await res.json()) as JanusReply;
-  if (reply.janus === 'error') throw new Error(`janus ${String(body['janus'])}: ${reply.error?.code} ${reply.error?.reason}`);
-  return reply;
-}
 
 /** Installs Janus with apt-get when it is missing (the bench's one setup step besides ffmpeg). */
 export function ensureJanusInstalled(): void {

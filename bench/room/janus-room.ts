@@ -18,34 +18,10 @@ import { RemoteDescriptionError, answerOffer } from '../light-viewer/remote.js';
 import type { LightViewer, RemoteEndpoint } from '../light-viewer/viewer.js';
 import { AUDIO_PT, VIDEO_PT } from './consomme-room.js';
 import type { RoomSfu } from './sfu.js';
+import { JANUS_API as API, janusApiAnswers as apiAnswers, janusPost as post, type JanusReply } from '../fanout/janus-http.js';
 
-const API = 'http://127.0.0.1:8088/janus';
 const ROOM = 1234;
 const ROOM_SECRET = 'adminpwd';
-
-interface JanusReply {
-  janus: string;
-  sender?: number;
-  data?: { id: number };
-  jsep?: { type: string; sdp: string };
-  plugindata?: { data: Record<string, unknown> };
-  error?: { code: number; reason: string };
-}
-
-let transactions = 0;
-
-async function post(path: string, body: Record<string, unknown>): Promise<JanusReply> {
-  const res = await fetch(`${API}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...body, transaction: `r${++transactions}` }),
-  });
-  const reply = (await res.json()) as JanusReply;
-  if (reply.janus === 'error') throw new Error(`janus ${String(body['janus'])}: ${reply.error?.code} ${reply.error?.reason}`);
-  const pluginError = reply.plugindata?.data['error'];
-  if (pluginError !== undefined) throw new Error(`janus videoroom: ${String(pluginError)}`);
-  return reply;
-}
 
 /** A session with one videoroom handle, kept alive until close(). */
 class Handle {
@@ -147,14 +123,6 @@ export function remoteFromAnswer(sdp: string): RemoteEndpoint {
   if (!candidate) throw new RemoteDescriptionError('answer without an IPv4 UDP candidate');
   // We offered: against a full agent we control as the offerer (RFC 8445 §6.1.1), and against a lite one always.
   return { ufrag, password, ip: candidate.ip, port: candidate.port, fingerprint, controlling: true };
-}
-
-async function apiAnswers(): Promise<boolean> {
-  try {
-    return (await fetch(`${API}/info`)).ok;
-  } catch {
-    return false;
-  }
 }
 
 /**
