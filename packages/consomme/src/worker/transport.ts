@@ -4,8 +4,9 @@ import { RtpPacket } from '../wire/rtp/packet.js';
 import type { RequestHandler, WorkerContext } from './context.js';
 import { WorkerConsumer, type ConsumerInit } from './consumer.js';
 import { WorkerProducer, type ProducerInit } from './producer.js';
-import { WorkerDataProducer, type DataProducerInit } from './data-producer.js';
-import { WorkerDataConsumer, type DataConsumerInit, type SctpSendResult } from './data-consumer.js';
+import type { DataProducerInit } from './data-producer.js';
+import type { DataConsumerInit, SctpSendResult, WorkerDataConsumer } from './data-consumer.js';
+import { TransportData, type DataStats } from './transport-data.js';
 import { buildSdes, concatRtcp } from './rtcp-out.js';
 import type { WorkerRouter } from './router.js';
 import { ProducerFeedback, type ProducerFeedbackStats } from './producer-feedback.js';
@@ -35,12 +36,19 @@ export abstract class WorkerTransport implements RequestHandler {
   /** Outgoing SSRC (media or RTX) → consumer, for the endpoint's RTCP feedback. */
   readonly #consumerBySsrc = new Map<number, WorkerConsumer>();
   #midExtensionIds = new Set<number>();
-  readonly #dataProducers = new Map<string, WorkerDataProducer>();
-  readonly #dataConsumers = new Map<string, WorkerDataConsumer>();
-  /** Incoming SCTP stream id → data producer. */
-  readonly #dataProducerByStream = new Map<number, WorkerDataProducer>();
-  /** Outgoing SCTP stream id → data consumer. */
-  readonly #dataConsumerByStream = new Map<number, WorkerDataConsumer>();
+  /** Data producers and consumers, by id and SCTP stream. */
+  readonly #data = new TransportData({
+    ctx: () => this.ctx,
+    router: () => this.router,
+    owner: this,
+    closed: () => this.closed,
+    dropped: (reason) => this.dropped.add(reason),
+    sendSctpMessage: (streamId, ppid, data, params) => this.sendSctpMessage(streamId, ppid, data, params),
+    sctpBufferedAmount: (streamId) => this.sctpBufferedAmount(streamId),
+    releaseSctpStream: (streamId) => this.releaseSctpStream(streamId),
+    maxDataMessageSize: () => this.maxDataMessageSize(),
+    isStreamReserved: (streamId) => this.isStreamReserved(streamId),
+  });
   #nackTimer: NodeJS.Timeout | undefined;
   #rtcpTimer: NodeJS.Timeout | undefined;
   protected closed = false;
@@ -80,8 +88,8 @@ export abstract class WorkerTransport implements RequestHandler {
       producerIds: [...this.#producers.keys()],
       consumerIds: [...this.#consumers.keys()],
       mapSsrcConsumerId: Object.fromEntries([...this.#consumerBySsrc].map(([ssrc, c]) => [String(ssrc), c.id])),
-      dataProducerIds: [...this.#dataProducers.keys()],
-      dataConsumerIds: [...this.#dataConsumers.keys()],
+      dataProducerIds: this.#data.producerIds(),
+      dataConsumerIds: this.#data.consumerIds(),
       traceEventTypes: [...this.#traceTypes],
     };
   }
@@ -99,9 +107,9 @@ export abstract class WorkerTransport implements RequestHandler {
       case 'transport.consume':
         return this.#consume(data as ConsumerInit);
       case 'transport.produceData':
-        return this.#produceData(data as DataProducerInit);
+        return this.#data.produce(data as DataProducerInit);
       case 'transport.consumeData':
-        return this.#consumeData(data as DataConsumerInit);
+        return this.#data.consume(data as DataConsumerInit);
       case 'transport.close':
         this.close();
         return undefined;
@@ -141,8 +149,7 @@ export abstract class WorkerTransport implements RequestHandler {
     this.#mirror.stop();
     for (const producer of [...this.#producers.values()]) this.#closeProducer(producer);
     for (const consumer of [...this.#consumers.values()]) this.#closeConsumer(consumer);
-    for (const dataProducer of [...this.#dataProducers.values()]) this.#closeDataProducer(dataProducer);
-    for (const dataConsumer of [...this.#dataConsumers.values()]) this.#closeDataConsumer(dataConsumer);
+    this.#data.closeAll();
     this.ctx.unregister(this.id);
     this.router.transportClosed(this);
     this.onClose();
@@ -194,29 +201,12 @@ export abstract class WorkerTransport implements RequestHandler {
 
   /** One message from the endpoint's SCTP association. Never throws. */
   protected receiveSctpMessage(streamId: number, ppid: number, data: Buffer): void {
-    const dataProducer = this.#dataProducerByStream.get(streamId);
-    if (!dataProducer) {
-      this.dropped.add('sctp-message-unknown-stream');
-      return;
-    }
-    dataProducer.receive(ppid, data);
+    this.#data.receive(streamId, ppid, data);
   }
 
   /** Data messages in (from this transport's data producers) and out (to its data consumers). */
-  protected dataStats(): { messagesReceived: number; bytesReceived: number; messagesSent: number; bytesSent: number } {
-    let messagesReceived = 0;
-    let bytesReceived = 0;
-    let messagesSent = 0;
-    let bytesSent = 0;
-    for (const dp of this.#dataProducers.values()) {
-      messagesReceived += dp.messagesReceived;
-      bytesReceived += dp.bytesReceived;
-    }
-    for (const dc of this.#dataConsumers.values()) {
-      messagesSent += dc.messagesSent;
-      bytesSent += dc.bytesSent;
-    }
-    return { messagesReceived, bytesReceived, messagesSent, bytesSent };
+  protected dataStats(): DataStats {
+    return this.#data.stats();
   }
 
   /** Largest data message the transport carries. */
@@ -226,7 +216,7 @@ export abstract class WorkerTransport implements RequestHandler {
 
   /** The SCTP association failed or closed: reliable data consumers stop waiting to send. */
   protected sctpGone(): void {
-    for (const dataConsumer of this.#dataConsumers.values()) dataConsumer.dropPending();
+    this.#data.sctpGone();
   }
 
   /** Streams taken outside data producers/consumers (an endpoint's DCEP channels). */
@@ -235,94 +225,17 @@ export abstract class WorkerTransport implements RequestHandler {
   }
 
   protected hasDataStream(streamId: number): boolean {
-    return this.#dataProducerByStream.has(streamId) || this.#dataConsumerByStream.has(streamId);
+    return this.#data.hasStream(streamId);
   }
 
   /** The SCTP stack reports how much is queued on an outgoing stream. */
   protected sctpBufferedAmountChanged(streamId: number, amount: number): void {
-    this.#dataConsumerByStream.get(streamId)?.onBufferedAmount(amount);
-    // The send buffer is shared by the association: any drop in it may let waiting messages go.
-    for (const dataConsumer of this.#dataConsumers.values()) if (dataConsumer.hasPending) dataConsumer.drain();
+    this.#data.bufferedAmountChanged(streamId, amount);
   }
 
   /** Called by the router when a data consumer's data producer closed. */
   removeDataConsumer(dataConsumer: WorkerDataConsumer): void {
-    if (!this.#dataConsumers.delete(dataConsumer.id)) return;
-    if (dataConsumer.streamId !== undefined) {
-      this.#dataConsumerByStream.delete(dataConsumer.streamId);
-      this.releaseSctpStream(dataConsumer.streamId);
-    }
-    dataConsumer.close();
-    this.ctx.unregister(dataConsumer.id);
-  }
-
-  #produceData(init: DataProducerInit): unknown {
-    if (this.router.hasDataProducer(init.dataProducerId)) throw new Error(`dataProducer ${init.dataProducerId} already exists`);
-    const streamId = init.sctpStreamParameters?.streamId;
-    if (streamId !== undefined && (this.#dataProducerByStream.has(streamId) || this.isStreamReserved(streamId))) {
-      throw new TypeError(`SCTP stream ${streamId} already in use`);
-    }
-    const dataProducer = new WorkerDataProducer(init, {
-      forward: (dp, ppid, data, subchannels, requiredSubchannel) => this.router.forwardData(dp, ppid, data, subchannels, requiredSubchannel),
-      pausedChanged: (dp) => this.router.dataProducerPausedChanged(dp),
-    });
-    this.router.addDataProducer(dataProducer);
-    this.#dataProducers.set(dataProducer.id, dataProducer);
-    if (streamId !== undefined) this.#dataProducerByStream.set(streamId, dataProducer);
-    this.ctx.register(dataProducer.id, {
-      handleRequest: (method, data) => {
-        if (method === 'dataProducer.close') {
-          this.#closeDataProducer(dataProducer);
-          return undefined;
-        }
-        return dataProducer.handleRequest(method, data);
-      },
-    });
-    return {};
-  }
-
-  #consumeData(init: DataConsumerInit): unknown {
-    const streamId = init.sctpStreamParameters?.streamId;
-    if (streamId !== undefined && (this.#dataConsumerByStream.has(streamId) || this.isStreamReserved(streamId))) {
-      throw new TypeError(`SCTP stream ${streamId} already in use`);
-    }
-    const dataConsumer = new WorkerDataConsumer(init, this.ctx, {
-      sendSctp: (dc, ppid, data) => this.sendSctpMessage(dc.streamId ?? 0, ppid, data, dc.sctpStreamParameters),
-      bufferedAmount: (dc) => this.sctpBufferedAmount(dc.streamId ?? 0),
-      maxMessageSize: this.maxDataMessageSize(),
-      dropped: (reason) => this.dropped.add(reason),
-    });
-    const dataProducer = this.router.addDataConsumer(dataConsumer, this);
-    this.#dataConsumers.set(dataConsumer.id, dataConsumer);
-    if (streamId !== undefined) this.#dataConsumerByStream.set(streamId, dataConsumer);
-    dataConsumer.setDataProducerPaused(dataProducer.paused);
-    this.ctx.register(dataConsumer.id, {
-      handleRequest: (method, data) => {
-        if (method === 'dataConsumer.close') {
-          this.#closeDataConsumer(dataConsumer);
-          return undefined;
-        }
-        return dataConsumer.handleRequest(method, data);
-      },
-    });
-    return { dataProducerPaused: dataProducer.paused, subchannels: init.subchannels };
-  }
-
-  #closeDataProducer(dataProducer: WorkerDataProducer): void {
-    if (!this.#dataProducers.delete(dataProducer.id)) return;
-    if (dataProducer.streamId !== undefined) {
-      this.#dataProducerByStream.delete(dataProducer.streamId);
-      // As mediasoup (and RFC 8831 §6.7): closing it resets the stream, which closes the endpoint's channel.
-      if (!this.closed) this.releaseSctpStream(dataProducer.streamId);
-    }
-    this.ctx.unregister(dataProducer.id);
-    this.router.removeDataProducer(dataProducer);
-  }
-
-  #closeDataConsumer(dataConsumer: WorkerDataConsumer): void {
-    if (!this.#dataConsumers.has(dataConsumer.id)) return;
-    this.router.removeDataConsumer(dataConsumer);
-    this.removeDataConsumer(dataConsumer);
+    this.#data.remove(dataConsumer);
   }
 
   /**
