@@ -2,6 +2,7 @@
 // lib/index.js, which the published 0.5.8 tarball does not contain, so the bare
 // specifier cannot be imported; the deep paths below are what it actually ships.
 
+import { createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { DtlsClient, DtlsServer } from 'werift-dtls/lib/dtls/src/index.js';
 import type { DtlsSocket } from 'werift-dtls/lib/dtls/src/socket.js';
@@ -130,5 +131,64 @@ function useRetransmitSchedule(): void {
   Flight.prototype.transmit = transmitFlight;
 }
 
+/** A certificate and key as werift's CipherContext holds them (@fidm/x509 objects). */
+interface ParsedLocalKeys {
+  cert: { raw: Buffer };
+  key: { sign(data: Buffer, hashAlgorithm: string): Buffer };
+}
+
+interface CipherContextInternals {
+  localCert: Buffer;
+  localPrivateKey: ParsedLocalKeys['key'];
+  signatureHashAlgorithm: unknown;
+  parseX509(certPem: string, keyPem: string, signatureHash: unknown): void;
+  signatureData(data: Buffer, hash: string): Buffer;
+}
+
+/**
+ * werift parses our certificate and private key from PEM (ASN.1 in
+ * JavaScript) for every handshake, and signs ServerKeyExchange and
+ * CertificateVerify by handing OpenSSL the key as PEM again, which parses
+ * it once more per signature: about a fifth of a handshake's CPU in a join
+ * storm profile (bench/join-storm.ts). A worker has one certificate, so
+ * the parsed pair and a KeyObject are kept per PEM, and signatures are made
+ * with the KeyObject (the same DER-encoded ECDSA or RSA signature).
+ */
+function useCachedLocalKeys(): void {
+  const require = createRequire(import.meta.url);
+  const { CipherContext } = require('werift-dtls/lib/dtls/src/context/cipher.js') as { CipherContext?: { prototype: CipherContextInternals } };
+  const proto = CipherContext?.prototype;
+  if (proto === undefined || typeof proto.parseX509 !== 'function' || typeof proto.signatureData !== 'function') {
+    throw new Error('werift-dtls layout changed: context/cipher.CipherContext.prototype.parseX509 or signatureData is missing');
+  }
+  const parse = proto.parseX509;
+  const cache = new Map<string, { parsed: ParsedLocalKeys; keyObject: KeyObject }>();
+  const keyObjects = new WeakMap<object, KeyObject>();
+  proto.parseX509 = function (this: CipherContextInternals, certPem, keyPem, signatureHash) {
+    const id = `${certPem}\n${keyPem}`;
+    let entry = cache.get(id);
+    if (entry === undefined) {
+      parse.call(this, certPem, keyPem, signatureHash);
+      const keyObject = createPrivateKey(keyPem);
+      const key = this.localPrivateKey;
+      key.sign = (data, hashAlgorithm) => cryptoSign(hashAlgorithm, data, keyObject);
+      entry = { parsed: { cert: { raw: this.localCert }, key }, keyObject };
+      keyObjects.set(key, keyObject);
+      // One entry per certificate a process uses; a handful at most.
+      if (cache.size >= 8) cache.delete(cache.keys().next().value!);
+      cache.set(id, entry);
+    }
+    this.localCert = entry.parsed.cert.raw;
+    this.localPrivateKey = entry.parsed.key;
+    this.signatureHashAlgorithm = signatureHash;
+  };
+  const signatureData = proto.signatureData;
+  proto.signatureData = function (this: CipherContextInternals, data, hash) {
+    const keyObject = keyObjects.get(this.localPrivateKey);
+    return keyObject === undefined ? signatureData.call(this, data, hash) : cryptoSign(hash, data, keyObject);
+  };
+}
+
 useNativeEcdhe();
 useRetransmitSchedule();
+useCachedLocalKeys();
