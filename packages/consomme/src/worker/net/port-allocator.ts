@@ -1,6 +1,7 @@
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
 import { createServer, type Server } from 'node:net';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 
 export interface PortRange {
   min: number;
@@ -39,9 +40,23 @@ function enlargeBuffers(socket: Socket, buffers: SocketBuffers | undefined): voi
   }
 }
 
+/**
+ * dgram resolves the destination of every send with dns.lookup, which for an
+ * IP literal still defers the send to a process.nextTick with a new closure:
+ * per packet and consumer, on the hot path. Media sockets send to IP
+ * literals (ICE tuples, connect() addresses), so this lookup answers those at
+ * once and the send goes out synchronously, as dgram does for a connected
+ * socket. Anything else still goes to dns.lookup.
+ */
+const literalLookup = ((hostname: string, options: unknown, callback: (error: Error | null, address: string, family: number) => void): void => {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dnsLookup(hostname, options as never, callback as never);
+}) as unknown as NonNullable<SocketOptions['lookup']>;
+
 function tryBindUdp(ip: string, port: number, buffers?: SocketBuffers): Promise<Socket | undefined> {
   return new Promise((resolve, reject) => {
-    const socket = createSocket({ type: isIPv6(ip) ? 'udp6' : 'udp4', reuseAddr: false });
+    const socket = createSocket({ type: isIPv6(ip) ? 'udp6' : 'udp4', reuseAddr: false, lookup: literalLookup });
     const onError = (error: NodeJS.ErrnoException): void => {
       socket.close();
       if (isPortBusy(error)) resolve(undefined);
