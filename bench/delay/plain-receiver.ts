@@ -5,7 +5,8 @@
  * viewer's: the relay's delay includes less receiver time, which makes the SFU's added
  * delay err high rather than low.
  */
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { bindLoopbackUdp } from '../loopback-udp.js';
 import { readStamp } from '../fanout/stamp.js';
 import { DelayHistogram, SsrcCounter, type SsrcSnapshot } from '../light-viewer/counters.js';
 
@@ -22,15 +23,7 @@ export class PlainReceiver {
 
   /** Binds on 127.0.0.1 with a 4 MiB receive buffer, as the light viewer does. */
   static async create(): Promise<PlainReceiver> {
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
-    socket.setRecvBufferSize(4 * 1024 * 1024);
+    const socket = await bindLoopbackUdp({ recvBytes: 4 * 1024 * 1024 });
     return new PlainReceiver(socket);
   }
 

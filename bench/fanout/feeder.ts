@@ -8,7 +8,8 @@
  * its send time just before it leaves (stamp.ts). One UDP socket sends both kinds; anything
  * the SFU sends back (RTCP: receiver reports, PLI, NACK) is counted, never answered.
  */
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { bindLoopbackUdp } from '../loopback-udp.js';
 import { parseRtcpCompound } from '../../packages/consomme/src/wire/rtcp/index.js';
 import { rewriteVp8PictureId } from '../../packages/consomme/src/wire/rtp/index.js';
 import type { Clip } from './clip.js';
@@ -83,15 +84,7 @@ export class Feeder {
 
   /** Binds one UDP socket on 127.0.0.1. */
   static async create(clip: Clip, options: FeederOptions): Promise<Feeder> {
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
-    socket.setSendBufferSize(4 * 1024 * 1024);
+    const socket = await bindLoopbackUdp({ sendBytes: 4 * 1024 * 1024 });
     return new Feeder(socket, clip, options);
   }
 

@@ -13,7 +13,8 @@
  * 128–191 RTP or RTCP (RTCP when the packet type is 192–223, RFC 5761 §4).
  */
 import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { bindLoopbackUdp } from '../loopback-udp.js';
 import { performance } from 'node:perf_hooks';
 import { DtlsSession, type DtlsConnectedInfo } from '../../packages/consomme/src/wire/dtls/session.js';
 import { fingerprints, generateDtlsCertificate, type DtlsCertificate, type DtlsFingerprint } from '../../packages/consomme/src/wire/dtls/certificate.js';
@@ -95,15 +96,7 @@ export class LightViewer {
   /** Binds one UDP socket on 127.0.0.1 with a 4 MiB receive buffer (keyframes come in bursts). */
   static async create(certificate?: DtlsCertificate, options: LightViewerOptions = {}): Promise<LightViewer> {
     const cert = certificate ?? (await generateDtlsCertificate());
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
-    socket.setRecvBufferSize(4 * 1024 * 1024);
+    const socket = await bindLoopbackUdp({ recvBytes: 4 * 1024 * 1024 });
     return new LightViewer(cert, socket, options);
   }
 
