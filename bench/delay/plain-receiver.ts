@@ -6,7 +6,7 @@
  * delay err high rather than low.
  */
 import type { Socket } from 'node:dgram';
-import { bindLoopbackUdp } from '../loopback-udp.js';
+import { bindLoopbackUdp } from '../../e2e/lib/loopback-udp.js';
 import { readStamp } from '../fanout/stamp.js';
 import { DelayHistogram, SsrcCounter, type SsrcSnapshot } from '../light-viewer/counters.js';
 

@@ -9,7 +9,7 @@
  * the SFU sends back (RTCP: receiver reports, PLI, NACK) is counted, never answered.
  */
 import type { Socket } from 'node:dgram';
-import { bindLoopbackUdp } from '../loopback-udp.js';
+import { bindLoopbackUdp } from '../../e2e/lib/loopback-udp.js';
 import { parseRtcpCompound } from '../../packages/consomme/src/wire/rtcp/index.js';
 import { rewriteVp8PictureId } from '../../packages/consomme/src/wire/rtp/index.js';
 import type { Clip } from './clip.js';

@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:dgram';
-import { bindLoopbackUdp } from '../loopback-udp.js';
+import { bindLoopbackUdp } from '../../e2e/lib/loopback-udp.js';
 import { performance } from 'node:perf_hooks';
 import { DtlsSession, type DtlsConnectedInfo } from '../../packages/consomme/src/wire/dtls/session.js';
 import { fingerprints, generateDtlsCertificate, type DtlsCertificate, type DtlsFingerprint } from '../../packages/consomme/src/wire/dtls/certificate.js';

@@ -13,7 +13,8 @@
  * arbitrary bytes on the wire.
  */
 import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { bindLoopbackUdp } from './loopback-udp.js';
 import { StunMessageBuilder, STUN_METHOD_BINDING, parseStun, shortTermKey, verifyMessageIntegrity } from '../../packages/consomme/src/wire/stun/index.js';
 import { DtlsSession } from '../../packages/consomme/src/wire/dtls/session.js';
 import { fingerprints, generateDtlsCertificate, type DtlsCertificate, type DtlsFingerprint } from '../../packages/consomme/src/wire/dtls/certificate.js';
@@ -77,14 +78,7 @@ export class RawPeer {
 
   static async create(options: RawPeerOptions = {}): Promise<RawPeer> {
     const certificate = await generateDtlsCertificate();
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
+    const socket = await bindLoopbackUdp();
     return new RawPeer(certificate, socket, options);
   }
 

@@ -1,5 +1,5 @@
 /**
- * A UDP socket for the benches' own endpoints (feeder, light viewers, plain
+ * A UDP socket for test and bench endpoints (raw peers, feeder, light viewers, plain
  * receivers): bound to an ephemeral port on 127.0.0.1, with larger kernel
  * buffers where asked (keyframes arrive and leave in bursts; the kernel caps
  * the request at rmem_max / wmem_max).
