@@ -1,7 +1,7 @@
 import type { MediaKind, RtpParameters } from '../ortc/types.js';
 import type { RtpPacket } from '../wire/rtp/packet.js';
 import type { RequestHandler, WorkerContext } from './context.js';
-import { RESEND_WINDOW_MS, RetransmissionBuffer, type RetransmissionItem } from './rtp/retransmission-buffer.js';
+import { SentPackets, writePicture } from './sent-packets.js';
 import { RtpStreamSendStats } from './rtp/rtp-stream-send-stats.js';
 import { SeqManager } from './rtp/seq-manager.js';
 import { MAX_RTP_WRITE, writeConsumerRtp, type RtpWriteSpec } from './rtp-writer.js';
@@ -15,7 +15,6 @@ import { LayerSelector } from './rtp/layer-selector.js';
 import { Vp8PictureRewriter } from './rtp/vp8-picture-rewriter.js';
 import { TimestampOffset } from './rtp/timestamp-offset.js';
 import { writePaddingPacket, writeRtxPacket } from './rtp/rtx-packets.js';
-import { rewriteVp8PictureId, rewriteVp8Tl0PicIdx } from '../wire/rtp/codecs/vp8.js';
 
 export interface ConsumerInit {
   consumerId: string;
@@ -67,27 +66,12 @@ const PADDING_SCRATCH = Buffer.alloc(MAX_RTP_WRITE);
 // copies) and sent before the next one is written.
 const scratch = Buffer.allocUnsafe(MAX_RTP_WRITE);
 const rtxScratch = Buffer.allocUnsafe(MAX_RTP_WRITE + 2);
-const resendScratch = Buffer.allocUnsafe(MAX_RTP_WRITE);
-
-/**
- * What a consumer keeps per sent packet to resend it: not the packet, which
- * its producer keeps once for all consumers (ProducerStream.forwarded), but
- * where to find it and what this consumer changed beyond its fixed rewrite.
- *
- *   0       encoding index of the producer stream
- *   1       1 when the marker bit was set here (a layer switch ended the frame)
- *   2..3    the producer's sequence number
- *   4..7    VP8 picture ID written here, or -1
- *   8..11   VP8 TL0PICIDX written here, or -1
- */
-const SENT_REF_LENGTH = 12;
-const sentRef = Buffer.alloc(SENT_REF_LENGTH);
 
 /**
  * The sending end of one consumer: rewrites SSRC, payload type, sequence
  * number and extensions for its endpoint, keeps sequence numbers continuous
  * across pauses, waits for a keyframe before resuming video, and answers
- * the endpoint's NACKs from its retransmission buffer (through RTX when
+ * the endpoint's NACKs from what it sent (sent-packets.ts; through RTX when
  * negotiated).
  */
 export class WorkerConsumer implements RequestHandler {
@@ -105,7 +89,8 @@ export class WorkerConsumer implements RequestHandler {
   readonly #clockRate: number;
   readonly #ignoreDtx: boolean;
   readonly #seq: SeqManager;
-  readonly #buffer: RetransmissionBuffer | undefined;
+  /** What it sent, to resend (when the endpoint negotiated NACK). */
+  readonly #sent: SentPackets | undefined;
   readonly #stats: RtpStreamSendStats;
   #rtxSeq = Math.floor(Math.random() * 0x8000);
   #paused: boolean;
@@ -129,7 +114,6 @@ export class WorkerConsumer implements RequestHandler {
   #reportedTemporal = -2;
   #traceTypes = new Set<string>();
   #lastStream = -1;
-  #lastStoredSeq = -1;
 
   constructor(init: ConsumerInit, ctx: WorkerContext, host: ConsumerHost, source?: ConsumerLayerSource) {
     this.id = init.consumerId;
@@ -174,7 +158,7 @@ export class WorkerConsumer implements RequestHandler {
     };
     this.#seq = new SeqManager({ initialOutputSeq: Math.floor(Math.random() * 0x8000) });
     const nack = codec.rtcpFeedback?.some((f) => f.type === 'nack' && !f.parameter) ?? false;
-    this.#buffer = nack ? new RetransmissionBuffer({ maxAgeMs: RESEND_WINDOW_MS[init.kind] }) : undefined;
+    this.#sent = nack ? new SentPackets(init.kind, this.#spec, (encodingIdx, seq, now) => host.forwardedPacket(encodingIdx, seq, now)) : undefined;
     this.#stats = new RtpStreamSendStats({ ssrc: this.ssrc, clockRate: this.#clockRate });
     this.#waitingForKeyFrame = init.kind === 'video';
     this.type = init.kind === 'video' && source ? source.type : 'simple';
@@ -232,7 +216,7 @@ export class WorkerConsumer implements RequestHandler {
     if (urgent && this.type === 'simulcast' && selector.currentSpatial > Math.min(spatial, this.#preferredSpatial)) {
       selector.reset();
       // Retransmitting the stream being left only adds to the congestion: nothing will decode it.
-      this.#buffer?.clear();
+      this.#sent?.clear();
     }
     const needKeyFrame = selector.setTarget(Math.min(spatial, this.#preferredSpatial), Math.min(temporal, this.#preferredTemporal));
     if (needKeyFrame && this.active) this.#host.requestKeyFrame(this);
@@ -281,7 +265,7 @@ export class WorkerConsumer implements RequestHandler {
 
   close(): void {
     this.#closed = true;
-    this.#buffer?.clear();
+    this.#sent?.clear();
   }
 
   handleRequest(method: string, data?: unknown): unknown {
@@ -397,15 +381,7 @@ export class WorkerConsumer implements RequestHandler {
       tl0PicIdx = this.#pictures.tl0PicIdx;
       writePicture(scratch, length, pictureId, tl0PicIdx);
     }
-    if (this.#buffer) {
-      sentRef[0] = info.encodingIdx;
-      sentRef[1] = marker ? 1 : 0;
-      sentRef.writeUInt16BE(packet.sequenceNumber & 0xffff, 2);
-      sentRef.writeInt32BE(pictureId, 4);
-      sentRef.writeInt32BE(tl0PicIdx, 8);
-      this.#buffer.storeCopy(seq, timestamp, now, sentRef, SENT_REF_LENGTH);
-      this.#lastStoredSeq = seq;
-    }
+    this.#sent?.remember(seq, timestamp, now, info.encodingIdx, packet.sequenceNumber, marker, pictureId, tl0PicIdx);
     this.#stats.onPacketSent(length, packet.payloadLength, timestamp, now);
     if (this.#traceTypes.size !== 0) {
       if (info.keyFrame) this.#trace('keyframe', 'out', { ssrc: this.ssrc, sequenceNumber: seq, timestamp });
@@ -448,10 +424,9 @@ export class WorkerConsumer implements RequestHandler {
     if (!this.canSendProbePadding) return 0;
     // Best: a full-size RTX copy of the newest packet (the receiver drops the duplicate). Probes
     // of small padding packets would fit in a shaper's burst allowance and prove nothing.
-    const recent = this.#lastStoredSeq >= 0 ? this.#buffer?.get(this.#lastStoredSeq, this.#ctx.now()) : undefined;
-    const rebuilt = recent ? this.#rebuild(recent) : 0;
-    if (rebuilt > 0) {
-      const length = this.#wrapRtx(resendScratch.subarray(0, rebuilt), recent!.seq, probeClusterId);
+    const recent = this.#sent?.newest(this.#ctx.now());
+    if (recent) {
+      const length = this.#wrapRtx(recent.packet, recent.seq, probeClusterId);
       this.#host.sendRtp(rtxScratch, length);
       return length;
     }
@@ -472,26 +447,6 @@ export class WorkerConsumer implements RequestHandler {
     });
     this.#host.packetSent(seq, length + SRTP_OVERHEAD, probeClusterId);
     this.#host.sendRtp(out, length);
-    return length;
-  }
-
-  /**
-   * Writes this consumer's version of a sent packet into resendScratch again,
-   * from its producer's copy and the reference kept at send time. Returns
-   * the length, or 0 when the producer no longer has the packet.
-   */
-  #rebuild(item: RetransmissionItem): number {
-    const ref = item.packet;
-    const original = this.#host.forwardedPacket(ref[0]!, ref.readUInt16BE(2), this.#ctx.now());
-    const packet = original && RtpView.parse(original);
-    if (!packet) return 0;
-    const spec = this.#spec;
-    spec.sequenceNumber = item.seq;
-    spec.timestamp = item.timestamp;
-    const length = writeConsumerRtp(packet, resendScratch, spec);
-    if (length === 0) return 0;
-    if (ref[1] === 1) resendScratch[1] = resendScratch[1]! | 0x80;
-    writePicture(resendScratch, length, ref.readInt32BE(4), ref.readInt32BE(8));
     return length;
   }
 
@@ -525,21 +480,18 @@ export class WorkerConsumer implements RequestHandler {
   receiveNack(seqs: readonly number[]): void {
     this.#stats.onNack(seqs.length);
     this.#trace('nack', 'in', { ssrc: this.ssrc, count: seqs.length });
-    if (!this.#buffer || !this.active) return;
+    if (!this.#sent || !this.active) return;
     const now = this.#ctx.now();
     for (const seq of seqs) {
-      const item = this.#buffer.takeForResend(seq, now);
-      if (!item) continue;
-      const rebuilt = this.#rebuild(item);
-      if (rebuilt === 0) continue;
-      const packet = resendScratch.subarray(0, rebuilt);
-      this.#stats.onPacketSent(rebuilt, rebuilt - 12, item.timestamp, now, true);
+      const packet = this.#sent.resend(seq, now);
+      if (!packet) continue;
+      this.#stats.onPacketSent(packet.length, packet.length - 12, packet.readUInt32BE(4), now, true);
       if (this.#rtxPayloadType >= 0 && this.rtxSsrc !== undefined) {
         const length = this.#wrapRtx(packet, seq);
         this.#host.sendRtp(rtxScratch, length);
       } else {
         this.#refreshTransportExtensions(packet);
-        this.#host.sendRtp(packet, rebuilt);
+        this.#host.sendRtp(packet, packet.length);
       }
     }
   }
@@ -555,7 +507,7 @@ export class WorkerConsumer implements RequestHandler {
     if (block.ssrc !== this.ssrc) return;
     this.#stats.onReceiverReport(block, now, unixMsToNtp(Date.now()));
     const rtt = this.#stats.roundTripTimeMs;
-    if (rtt !== undefined) this.#buffer?.setRtt(rtt);
+    if (rtt !== undefined) this.#sent?.setRtt(rtt);
     const score = this.#stats.score;
     if (score !== this.#lastScore) {
       this.#lastScore = score;
@@ -630,16 +582,4 @@ export class WorkerConsumer implements RequestHandler {
     if (s.roundTripTimeMs !== undefined) record.roundTripTime = s.roundTripTimeMs;
     return record;
   }
-}
-
-/** Puts a rewritten VP8 picture ID and TL0PICIDX (each -1 for unchanged) into an RTP packet. */
-function writePicture(rtp: Buffer, length: number, pictureId: number, tl0PicIdx: number): void {
-  if (pictureId < 0 && tl0PicIdx < 0) return;
-  const cc = rtp[0]! & 0x0f;
-  let offset = 12 + cc * 4;
-  if (rtp[0]! & 0x10) offset += 4 + rtp.readUInt16BE(offset + 2) * 4;
-  if (offset >= length) return;
-  const payload = rtp.subarray(offset, length);
-  if (pictureId >= 0) rewriteVp8PictureId(payload, pictureId);
-  if (tl0PicIdx >= 0) rewriteVp8Tl0PicIdx(payload, tl0PicIdx);
 }
