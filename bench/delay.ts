@@ -38,7 +38,7 @@ import { assertNoOtherJanus } from './delay/guards.js';
 import { PlainReceiver } from './delay/plain-receiver.js';
 import { startFeeder, startRelay, type Child } from './delay/processes.js';
 import { measureWindow, waitForTraffic, type WindowResult } from './delay/window.js';
-import { RESULTS_FILE, writeResultsSection } from './results-file.js';
+import { machineLine, RESULTS_FILE, writeResultsSection } from './results-file.js';
 
 const env = (k: string, d: string): string => process.env[k] ?? d;
 const SFUS = env('DELAY_SFUS', 'consomme,janus').split(',') as SfuName[];
@@ -206,13 +206,12 @@ async function main(): Promise<void> {
   const body = table(rows, windows);
   console.log(`\n${body}`);
   const loadBound = windows.filter((x) => x.w.loadCpuPct >= 85).map((x) => `${x.sfu} N=${x.w.n}`);
-  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   const knobs = ['DELAY_SFUS', 'DELAY_FRACTIONS', 'DELAY_ROUNDS', 'DELAY_WARMUP_S', 'DELAY_WINDOW_S', 'DELAY_CAL_N', 'DELAY_CAPACITY', 'DELAY_TRIAL'].filter((k) => process.env[k]);
   const section = [
     `## Forwarding delay under load (Consommé vs Janus, less a bare relay)${TRIAL ? ' — TRIAL (short, not for quoting)' : ''}`,
     '',
     `Command: \`${knobs.map((k) => `${k}=${process.env[k]} `).join('')}npm run bench:delay\` (bench/delay.ts). Date: ${new Date().toISOString()}. ` +
-      `Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, linux ${os.release()}, 1-min load average ${fmt(loadAvg, 2)} at start; the run took ${Math.round((Date.now() - started) / 1000)} s.`,
+      machineLine(loadAvg, started),
     '',
     `Capacity (viewers per core): ${SFUS.map((s) => `${label(s)} ${caps.get(s)!.n} (${caps.get(s)!.source})`).join('; ')}.`,
     '',

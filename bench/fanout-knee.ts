@@ -10,16 +10,12 @@
 // Environment: FANOUT_SFUS (consomme,janus), FANOUT_KNEE_START (100), FANOUT_KNEE_STEP (50),
 // FANOUT_KNEE_MAX (600), FANOUT_KNEE_RESOLUTION (10), FANOUT_WARMUP_S (5),
 // FANOUT_KNEE_WINDOW_S (10). FANOUT_WRITE=0 writes nothing (a trial).
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { generateDtlsCertificate } from '../packages/consomme/src/wire/dtls/certificate.js';
-import { ensureClipFiles } from './fanout/clip.js';
 import { CAPACITY_FILE, findKnee, writeCapacity, type KneeResult } from './fanout/knee.js';
-import { pin } from './fanout/proc.js';
-import { CLIENT_LIMIT_PCT, LOAD_CORE, clipPacketRate, runOneWithRetry, type Row, type SfuName } from './fanout/run-one.js';
+import { CLIENT_LIMIT_PCT, LOAD_CORE, clipPacketRate, runOneWithRetry, startFanoutRun, type Row, type SfuName } from './fanout/run-one.js';
 import { fmt, ppsPerCore } from './fanout/summary.js';
 import { writeLinePlot } from './plot.js';
-import { RESULTS_FILE, writeResultsSection } from './results-file.js';
+import { machineLine, RESULTS_FILE, writeResultsSection } from './results-file.js';
 
 const num = (key: string, fallback: number): number => Number(process.env[key] ?? fallback);
 const SFUS = (process.env['FANOUT_SFUS'] ?? 'consomme,janus').split(',') as SfuName[];
@@ -61,11 +57,7 @@ function probeTable(results: Map<SfuName, KneeResult<Row>>): string {
 }
 
 async function main(): Promise<void> {
-  pin(process.pid, LOAD_CORE);
-  ensureClipFiles();
-  const started = Date.now();
-  const load = os.loadavg()[0]!;
-  const certificate = await generateDtlsCertificate();
+  const { started, load, certificate } = await startFanoutRun();
   const results = new Map<SfuName, KneeResult<Row>>();
   for (const [index, sfu] of SFUS.entries()) {
     const deadline = started + ((index + 1) * BUDGET_S * 1000) / SFUS.length;
@@ -110,13 +102,11 @@ async function main(): Promise<void> {
     // The last probe at each N (a confirmation replaces the first try).
     series: [...results].map(([sfu, k]) => ({ name: LABEL[sfu], points: [...new Map(k.probes.map((p) => [p.n, p.result.lossPct])).entries()] })),
   });
-  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   const envs = ENV_KEYS.filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
   const section = [
     '## Fan-out capacity: the loss knee (Consommé vs Janus)',
     '',
-    `Command: \`${[...envs, 'npm run bench:fanout:knee'].join(' ')}\` (bench/fanout-knee.ts). Date: ${date}. Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, linux ${os.release()}, ` +
-      `1-min load average ${fmt(load, 2)} at start; the run took ${Math.round((Date.now() - started) / 1000)} s.`,
+    `Command: \`${[...envs, 'npm run bench:fanout:knee'].join(' ')}\` (bench/fanout-knee.ts). Date: ${date}. ${machineLine(load, started)}`,
     '',
     `The fan-out load of the section above (same feeder, light viewers with receiver reports, SFU on core 0, feeder and viewers on core 1). ` +
       `Search: N = ${OPTIONS.start}, ${OPTIONS.start + OPTIONS.step}, … (up to ${OPTIONS.max}) until loss reaches 0.5%, then bisection to ${OPTIONS.resolution}, and the answer measured again (a pass that does not repeat steps down). ` +

@@ -20,16 +20,12 @@
 // The window is 15 s rather than the single 20 s of shared/BENCH.md so that 3 rounds × 5 N ×
 // 2 SFUs (45 s of measurement per cell) finish in about 11 minutes, under the 15 allowed.
 import { existsSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { generateDtlsCertificate } from '../packages/consomme/src/wire/dtls/certificate.js';
-import { ensureClipFiles } from './fanout/clip.js';
 import { CAPACITY_FILE, type Capacity } from './fanout/knee.js';
-import { pin } from './fanout/proc.js';
-import { LOAD_CORE, runOneWithRetry, type Row, type SfuName } from './fanout/run-one.js';
+import { LOAD_CORE, runOneWithRetry, startFanoutRun, type Row, type SfuName } from './fanout/run-one.js';
 import { cellsTable, fmt, ratios, rssPerViewer, summarize, type Cell } from './fanout/summary.js';
 import { writeLinePlot } from './plot.js';
-import { RESULTS_FILE, writeResultsSection } from './results-file.js';
+import { machineLine, RESULTS_FILE, writeResultsSection } from './results-file.js';
 
 const NS = (process.env['FANOUT_NS'] ?? '1,5,20,40,80').split(',').map(Number);
 const SFUS = (process.env['FANOUT_SFUS'] ?? 'consomme,janus').split(',') as SfuName[];
@@ -63,11 +59,7 @@ function capacityLine(): string {
 }
 
 async function main(): Promise<void> {
-  pin(process.pid, LOAD_CORE);
-  ensureClipFiles();
-  const started = Date.now();
-  const load = os.loadavg()[0]!;
-  const certificate = await generateDtlsCertificate();
+  const { started, load, certificate } = await startFanoutRun();
   const rows: Row[] = [];
   const runs = ROUNDS * NS.length * SFUS.length;
   console.log(`${runs} measurements, about ${Math.ceil((runs * (WARMUP_S + WINDOW_S + OVERHEAD_S)) / 60)} minutes`);
@@ -115,13 +107,12 @@ async function main(): Promise<void> {
     yLabel: 'delivered packets per core-second',
     series: series(cells, (c) => c.ppsPerCore.median),
   });
-  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   const envs = ENV_KEYS.filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
   const section = [
     `## Fan-out 1 → N (Consommé vs Janus)${TRIAL ? ' — TRIAL (short window, not for quoting)' : ''}`,
     '',
     `Command: \`${[...envs, 'npm run bench:fanout'].join(' ')}\` (bench/fanout.ts). ` +
-      `Date: ${new Date().toISOString()}. Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, linux ${os.release()}, 1-min load average ${fmt(load, 2)} at start; the run took ${Math.round((Date.now() - started) / 1000)} s.`,
+      `Date: ${new Date().toISOString()}. ${machineLine(load, started)}`,
     '',
     `Load: one plain-RTP feeder (pre-encoded VP8 640x360@30 CBR 1 Mbit/s + Opus 64 kbit/s, looped with continuous sequence numbers, timestamps and picture ids, per-frame bursts) into the SFU, ` +
       `N light viewers (our ICE/DTLS/SRTP, counting only, an SRTCP receiver report with SDES about once a second, no NACK/PLI). SFU pinned to core 0; feeder and viewers on core 1. ` +

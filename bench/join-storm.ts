@@ -17,7 +17,7 @@ import { pin } from './fanout/proc.js';
 import { measureHandshakeFloor, measureWeriftEcdhe, type HandshakeFloor } from './join-storm/floor.js';
 import { runStorm } from './join-storm/storm.js';
 import { perCore, reduceStorms, type StormResult, type StormRow } from './join-storm/summary.js';
-import { RESULTS_FILE, writeResultsSection } from './results-file.js';
+import { machineLine, RESULTS_FILE, writeResultsSection } from './results-file.js';
 
 const env = (k: string, d: string): string => process.env[k] ?? d;
 const KS = env('JOIN_KS', '50,100,200').split(',').map(Number);
@@ -82,13 +82,12 @@ async function main(): Promise<void> {
   const body = table(rows, floor);
   console.log(`\n${body}`);
   const clientBound = rows.filter((r) => r.clientCpuPct >= 85).map((r) => `${label(r.sfu)} K=${r.k}`);
-  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   const knobs = ['JOIN_KS', 'JOIN_SFUS', 'JOIN_ROUNDS', 'JOIN_TIMEOUT_S', 'JOIN_TRIAL'].filter((k) => process.env[k]);
   const section = [
     `## Join storm (Consommé vs Janus, against the DTLS crypto floor)${TRIAL ? ' — TRIAL (short, not for quoting)' : ''}`,
     '',
     `Command: \`${knobs.map((k) => `${k}=${process.env[k]} `).join('')}npm run bench:join\` (bench/join-storm.ts). Date: ${new Date().toISOString()}. ` +
-      `Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, linux ${os.release()}, 1-min load average ${fmt(loadAvg, 2)} at start; the run took ${Math.round((Date.now() - started) / 1000)} s.`,
+      machineLine(loadAvg, started),
     '',
     `Per storm: a fresh SFU pinned to core 0; K light viewers (ICE, DTLS 1.2 client via werift-dtls, SRTP keys) in this process on core 1. ` +
       'First all K signaling exchanges at once (Consommé: WebRtcTransport on one WebRtcServer, connect, consumers for the two PlainTransport producers of the fan-out feeder; ' +

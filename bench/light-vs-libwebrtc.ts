@@ -9,19 +9,19 @@
 //
 // Environment: VIEWERS_N (default 5,10), VIEWERS_ROUNDS (3), VIEWERS_WARMUP_S (4),
 // VIEWERS_WINDOW_S (10), VIEWERS_WRITE=0 leaves bench/RESULTS.md alone.
-import os from 'node:os';
 import type { types } from 'consomme';
-import { generateDtlsCertificate } from '../packages/consomme/src/wire/dtls/certificate.js';
+import type { DtlsCertificate } from '../packages/consomme/src/wire/dtls/certificate.js';
 import { SfuFixture } from '../e2e/lib/sfu-fixture.js';
 import { NodeClient, sleep, waitUntil } from '../e2e/lib/node-client.js';
-import { FEEDER_AUDIO_SSRC, FEEDER_VIDEO_SSRC, ensureClipFiles, loadClip } from './fanout/clip.js';
+import { FEEDER_AUDIO_SSRC, FEEDER_VIDEO_SSRC, loadClip } from './fanout/clip.js';
 import { Feeder } from './fanout/feeder.js';
 import { producePlainFeeder } from './fanout/plain-producers.js';
 import { cpuSeconds, pin } from './fanout/proc.js';
+import { startFanoutRun } from './fanout/run-one.js';
 import { median } from './fanout/summary.js';
 import { remoteFromTransport } from './light-viewer/remote.js';
 import { LightViewer } from './light-viewer/viewer.js';
-import { RESULTS_FILE, writeResultsSection } from './results-file.js';
+import { machineLine, RESULTS_FILE, writeResultsSection } from './results-file.js';
 
 const NS = (process.env['VIEWERS_N'] ?? '5,10').split(',').map(Number);
 const ROUNDS = Number(process.env['VIEWERS_ROUNDS'] ?? 3);
@@ -29,7 +29,6 @@ const WARMUP_S = Number(process.env['VIEWERS_WARMUP_S'] ?? 4);
 const WINDOW_S = Number(process.env['VIEWERS_WINDOW_S'] ?? 10);
 const WRITE = process.env['VIEWERS_WRITE'] !== '0';
 const SFU_CORE = 0;
-const LOAD_CORE = 1;
 
 type Kind = 'light' | 'libwebrtc';
 interface Sample {
@@ -42,7 +41,7 @@ interface Sample {
 
 const fmt = (x: number, d = 0): string => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
 
-async function measure(kind: Kind, n: number, round: number, certificate: Awaited<ReturnType<typeof generateDtlsCertificate>>): Promise<Sample> {
+async function measure(kind: Kind, n: number, round: number, certificate: DtlsCertificate): Promise<Sample> {
   const fixture = await new SfuFixture().start();
   const lights: LightViewer[] = [];
   const clients: NodeClient[] = [];
@@ -102,11 +101,7 @@ async function measure(kind: Kind, n: number, round: number, certificate: Awaite
 }
 
 async function main(): Promise<void> {
-  pin(process.pid, LOAD_CORE);
-  ensureClipFiles();
-  const started = Date.now();
-  const load = os.loadavg()[0]!;
-  const certificate = await generateDtlsCertificate();
+  const { started, load, certificate } = await startFanoutRun();
   const samples: Sample[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const n of NS) {
@@ -136,7 +131,7 @@ async function main(): Promise<void> {
   const section = [
     '## The light viewer against libwebrtc viewers',
     '',
-    `Command: \`npm run bench:viewers\` (bench/light-vs-libwebrtc.ts). Date: ${new Date().toISOString()}. Machine: ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, 1-min load average ${fmt(load, 2)} at start; the run took ${Math.round((Date.now() - started) / 1000)} s.`,
+    `Command: \`npm run bench:viewers\` (bench/light-vs-libwebrtc.ts). Date: ${new Date().toISOString()}. ${machineLine(load, started)}`,
     '',
     `Same feeder (the fan-out clip into a PlainTransport), one Consommé worker pinned to core 0, N viewers of one kind at a time on core 1: light viewers (bench/light-viewer/: ICE, DTLS, SRTP, receiver reports, no header extensions) or mediasoup-client on @roamhq/wrtc (libwebrtc: decodes, negotiates the router's header extensions, sends transport-cc feedback, receiver reports and NACKs). ${ROUNDS} rounds alternating the kinds; warm-up ${WARMUP_S} s, window ${WINDOW_S} s. Delivered packets: counted by the light viewers, inbound-rtp packetsReceived for libwebrtc. SFU CPU from /proc (worker process, all threads). \`e2e/node/light-viewer.test.ts\` (in \`npm test\`) checks the delivered packets agree within 1%.`,
     '',

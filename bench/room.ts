@@ -22,7 +22,7 @@ import { FEEDER_AUDIO_SSRC, FEEDER_VIDEO_SSRC, loadClip, type Clip } from './fan
 import { cpuSeconds, pin, rssMiB } from './fanout/proc.js';
 import { DelayHistogram, windowOf } from './light-viewer/counters.js';
 import { ClipPacer, LightParticipant } from './light-viewer/publisher.js';
-import { RESULTS_FILE, writeResultsSection } from './results-file.js';
+import { machineLine, RESULTS_FILE, writeResultsSection } from './results-file.js';
 import { startConsommeRoom } from './room/consomme-room.js';
 import { startJanusRoom } from './room/janus-room.js';
 import type { RoomSfu } from './room/sfu.js';
@@ -219,13 +219,12 @@ async function main(): Promise<void> {
   }
   const body = table(rows, stops);
   console.log(`\n${body}`);
-  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   const knobs = ['ROOM_MS', 'ROOM_SFUS', 'ROOM_WARMUP_S', 'ROOM_WINDOW_S', 'ROOM_BUDGET_S', 'ROOM_WEBRTC_SERVER', 'ROOM_TRIAL'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
   const section = [
     `## Room, all-to-all (Consommé vs Janus VideoRoom)${TRIAL ? ' — TRIAL (short window, not for quoting)' : ''}`,
     '',
     `Command: \`${[...knobs, 'npm run bench:room'].join(' ')}\` (bench/room.ts). ` +
-      `Date: ${new Date().toISOString()}. Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, linux ${os.release()}, 1-min load average ${fmt(load, 2)} at start; the run took ${Math.round((Date.now() - started) / 1000)} s.`,
+      `Date: ${new Date().toISOString()}. ${machineLine(load, started)}`,
     '',
     `Load: M light participants in one process (our ICE/DTLS/SRTP, no encoder or decoder; receivers send an RTCP receiver report about once a second, publishers send no sender reports and ignore NACK and PLI), each publishing the fan-out clip (pre-encoded VP8 640x360@30 CBR 1 Mbit/s + Opus 64 kbit/s, ` +
       `looped with continuous sequence numbers, timestamps and picture ids, per-frame bursts, starts spread over ${STAGGER_MS / 1000} s) over one connection and receiving the M−1 others over a second one: ` +

@@ -9,12 +9,13 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { DtlsCertificate } from '../../packages/consomme/src/wire/dtls/certificate.js';
+import os from 'node:os';
+import { generateDtlsCertificate, type DtlsCertificate } from '../../packages/consomme/src/wire/dtls/certificate.js';
 import { DelayHistogram, windowOf } from '../light-viewer/counters.js';
 import { LightViewer } from '../light-viewer/viewer.js';
-import { FEEDER_AUDIO_SSRC, FEEDER_VIDEO_SSRC, loadClip } from './clip.js';
+import { ensureClipFiles, FEEDER_AUDIO_SSRC, FEEDER_VIDEO_SSRC, loadClip } from './clip.js';
 import type { FeederStats } from './feeder.js';
-import { cpuSeconds, rssMiB } from './proc.js';
+import { cpuSeconds, pin, rssMiB } from './proc.js';
 import { median } from './median.js';
 import { startConsomme, startJanus, type SfuUnderTest } from './sfus.js';
 
@@ -22,6 +23,20 @@ export type SfuName = 'consomme' | 'janus';
 
 export const LOAD_CORE = 1;
 /** Above this share of core 1 (viewers + feeder) the load client, not the SFU, may be the limit. */
+
+/**
+ * What every fan-out run does first: this process (the viewers) onto the load
+ * core, the clip made if missing, the start time and load noted, and one DTLS
+ * certificate for all light viewers.
+ */
+export async function startFanoutRun(): Promise<{ started: number; load: number; certificate: DtlsCertificate }> {
+  pin(process.pid, LOAD_CORE);
+  ensureClipFiles();
+  const started = Date.now();
+  const load = os.loadavg()[0]!;
+  return { started, load, certificate: await generateDtlsCertificate() };
+}
+
 export const CLIENT_LIMIT_PCT = 90;
 /** Viewers connecting at once (FANOUT_CONNECT_BATCH); more makes Janus's DTLS time out on a busy machine. */
 const CONNECT_BATCH = Math.max(1, Number(process.env['FANOUT_CONNECT_BATCH'] ?? 8));
