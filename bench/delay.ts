@@ -253,4 +253,3 @@ async function main(): Promise<void> {
 }
 
 await main();
-process.exit(0);

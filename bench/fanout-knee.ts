@@ -124,4 +124,3 @@ async function main(): Promise<void> {
 }
 
 await main();
-process.exit(0);

@@ -133,4 +133,3 @@ async function main(): Promise<void> {
 }
 
 await main();
-process.exit(0);

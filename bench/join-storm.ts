@@ -117,4 +117,3 @@ async function main(): Promise<void> {
 }
 
 await main();
-process.exit(0);

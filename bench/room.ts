@@ -246,4 +246,3 @@ async function main(): Promise<void> {
 }
 
 await main();
-process.exit(0);
